@@ -1,0 +1,3 @@
+namespace FaceGrains.Recognition.Models;
+
+public sealed class ModelNotFoundException(string message) : Exception(message);

@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+
+namespace FaceGrains.Recognition.Preprocessing;
+
+/// <summary>
+/// Which square region of an image holds the face, relative to the image size, so one policy
+/// serves every resolution of a source. <see cref="Side"/> is a fraction of the shorter image side;
+/// <see cref="CenterX"/> and <see cref="CenterY"/> are fractions of width and height.
+/// A side of 1 with centre (0.5, 0.5) is the largest centred square.
+/// </summary>
+public sealed record CropPolicy
+{
+    public static readonly CropPolicy Full = new() { Side = 1.0, CenterX = 0.5, CenterY = 0.5 };
+
+    [JsonPropertyName("side")]
+    public double Side { get; init; } = 1.0;
+
+    [JsonPropertyName("center_x")]
+    public double CenterX { get; init; } = 0.5;
+
+    [JsonPropertyName("center_y")]
+    public double CenterY { get; init; } = 0.5;
+
+    /// <summary>Parses "side,cx,cy" (e.g. "0.5,0.5,0.55") or "full".</summary>
+    public static CropPolicy Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Equals("full", StringComparison.OrdinalIgnoreCase))
+        {
+            return Full;
+        }
+
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length is < 1 or > 3)
+        {
+            throw new FormatException($"Crop '{text}' must be 'full' or 'side[,center_x[,center_y]]' as fractions, e.g. 0.5,0.5,0.55.");
+        }
+
+        var values = new double[] { 1.0, 0.5, 0.5 };
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i]))
+            {
+                throw new FormatException($"Crop '{text}': '{parts[i]}' is not a number.");
+            }
+        }
+
+        var policy = new CropPolicy { Side = values[0], CenterX = values[1], CenterY = values[2] };
+        policy.Validate();
+        return policy;
+    }
+
+    public void Validate()
+    {
+        if (!(Side > 0 && Side <= 4))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Side), Side, "Crop side must be in (0, 4] (fraction of the shorter image side).");
+        }
+
+        if (!(CenterX >= 0 && CenterX <= 1 && CenterY >= 0 && CenterY <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CenterX), $"Crop centre ({CenterX}, {CenterY}) must lie inside the image (fractions in [0, 1]).");
+        }
+    }
+
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Side:0.###},{CenterX:0.###},{CenterY:0.###}");
+}

@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+
+namespace FaceGrains.Recognition.Preprocessing;
+
+/// <summary>
+/// How a model wants its input tensor: crop, size, channel order and per-channel normalisation
+/// <c>(pixel - mean[c]) / std[c]</c> with pixels in 0..255, laid out NCHW float32.
+/// </summary>
+public sealed record PreprocessingSpec
+{
+    [JsonPropertyName("width")]
+    public int Width { get; init; }
+
+    [JsonPropertyName("height")]
+    public int Height { get; init; }
+
+    /// <summary>"rgb" or "bgr": the order of channels in the tensor.</summary>
+    [JsonPropertyName("channel_order")]
+    public string ChannelOrder { get; init; } = "rgb";
+
+    /// <summary>Per tensor channel (in tensor order), in 0..255 pixel units.</summary>
+    [JsonPropertyName("mean")]
+    public float[] Mean { get; init; } = [0f, 0f, 0f];
+
+    /// <summary>Per tensor channel (in tensor order), in 0..255 pixel units.</summary>
+    [JsonPropertyName("std")]
+    public float[] Std { get; init; } = [1f, 1f, 1f];
+
+    /// <summary>Default crop; callers may override it per command or request.</summary>
+    [JsonPropertyName("crop")]
+    public CropPolicy Crop { get; init; } = CropPolicy.Full;
+
+    /// <summary>Resampling: "bilinear" (antialiased when shrinking).</summary>
+    [JsonPropertyName("resize")]
+    public string Resize { get; init; } = "bilinear";
+
+    public void Validate()
+    {
+        if (Width <= 0 || Height <= 0)
+        {
+            throw new InvalidDataException($"Preprocessing size {Width}x{Height} must be positive.");
+        }
+
+        if (ChannelOrder is not ("rgb" or "bgr"))
+        {
+            throw new InvalidDataException($"Channel order '{ChannelOrder}' must be 'rgb' or 'bgr'.");
+        }
+
+        if (Mean.Length != 3 || Std.Length != 3 || Std.Any(s => s == 0f))
+        {
+            throw new InvalidDataException("Preprocessing mean and std need three values each, std non-zero.");
+        }
+
+        Crop.Validate();
+    }
+}

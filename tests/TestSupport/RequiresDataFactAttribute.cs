@@ -1,0 +1,16 @@
+using Xunit;
+
+namespace FaceGrains.TestSupport;
+
+/// <summary>A fact that runs only when the named folders or files of ../shared/data exist, and says so when it skips.</summary>
+public sealed class RequiresDataFactAttribute : FactAttribute
+{
+    public RequiresDataFactAttribute(params string[] relativePaths)
+    {
+        var missing = relativePaths.FirstOrDefault(p => !SharedData.Has(p));
+        if (missing is not null)
+        {
+            Skip = SharedData.MissingMessage(missing);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using Xunit;
+
+namespace FaceGrains.TestSupport;
+
+/// <summary>A theory that runs only when the named parts of ../shared/data exist, and says so when it skips.</summary>
+public sealed class RequiresDataTheoryAttribute : TheoryAttribute
+{
+    public RequiresDataTheoryAttribute(params string[] relativePaths)
+    {
+        var missing = relativePaths.FirstOrDefault(p => !SharedData.Has(p));
+        if (missing is not null)
+        {
+            Skip = SharedData.MissingMessage(missing);
+        }
+    }
+}
