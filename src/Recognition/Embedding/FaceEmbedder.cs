@@ -17,6 +17,7 @@ namespace FaceGrains.Recognition.Embedding;
 /// concurrent caller rents its own <see cref="EmbedderBuffers"/> from a small pool. A lock would
 /// serialise callers and leave cores (or the GPU) idle whenever the intra-op thread count is below
 /// the core count, which is how several embedders on one silo are meant to be configured.
+/// Dispose only once no call is in flight: the session's native memory goes with it.
 /// </remarks>
 public sealed class FaceEmbedder : IDisposable
 {
