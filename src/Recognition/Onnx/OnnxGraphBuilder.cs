@@ -65,8 +65,7 @@ public sealed class OnnxGraphBuilder
     {
         CheckElementCount(name, data.Length, dims);
         Claim(name);
-        _initializers.Add(new OnnxInitializer(name, dims, OnnxProto.DataType.Int64, MemoryMarshal.AsBytes(data.AsSpan()).ToArray()));
-        return name;
+        return AddInt64Initializer(name, data, dims);
     }
 
     /// <summary>2-D convolution; weights [out, in/group, kh, kw]; pads [top, left, bottom, right].</summary>
@@ -124,7 +123,8 @@ public sealed class OnnxGraphBuilder
     /// </summary>
     public string Pad(string x, long[] pads)
     {
-        var padsName = Int64Initializer(Fresh("pads"), pads, pads.Length);
+        // Fresh already claims the name; going through Int64Initializer would claim it a second time and throw.
+        var padsName = AddInt64Initializer(Fresh("pads"), pads, [pads.Length]);
         return Add("Pad", [x, padsName], OnnxAttribute.Of("mode", "constant"));
     }
 
@@ -203,6 +203,13 @@ public sealed class OnnxGraphBuilder
         var output = Fresh(opType.ToLowerInvariant());
         _nodes.Add(new OnnxNode(opType, output + "_node", inputs, [output], attributes));
         return output;
+    }
+
+    /// <summary>Adds an int64 initializer whose name is already claimed.</summary>
+    private string AddInt64Initializer(string name, long[] data, long[] dims)
+    {
+        _initializers.Add(new OnnxInitializer(name, dims, OnnxProto.DataType.Int64, MemoryMarshal.AsBytes(data.AsSpan()).ToArray()));
+        return name;
     }
 
     private string Fresh(string stem)
