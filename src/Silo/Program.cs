@@ -1,6 +1,8 @@
+using FaceGrains.Silo;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.UseOrleans(silo => silo.UseLocalhostClustering());
+builder.AddFaceGrainsSilo();
 
 var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+app.MapFaceGrainsApi();
 app.Run();

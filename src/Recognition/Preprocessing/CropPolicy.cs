@@ -7,10 +7,18 @@ namespace FaceGrains.Recognition.Preprocessing;
 /// serves every resolution of a source. <see cref="Side"/> is a fraction of the shorter image side;
 /// <see cref="CenterX"/> and <see cref="CenterY"/> are fractions of width and height.
 /// A side of 1 with centre (0.5, 0.5) is the largest centred square.
+/// <see cref="Fit"/> instead takes the whole image, padded with black to a centred square
+/// (face-api.js's framing for face chips).
 /// </summary>
 public sealed record CropPolicy
 {
     public static readonly CropPolicy Full = new() { Side = 1.0, CenterX = 0.5, CenterY = 0.5 };
+
+    public static readonly CropPolicy FitWhole = new() { Fit = true };
+
+    /// <summary>When true, the square is the whole image padded to its longer side; Side and centre are ignored.</summary>
+    [JsonPropertyName("fit")]
+    public bool Fit { get; init; }
 
     [JsonPropertyName("side")]
     public double Side { get; init; } = 1.0;
@@ -21,7 +29,7 @@ public sealed record CropPolicy
     [JsonPropertyName("center_y")]
     public double CenterY { get; init; } = 0.5;
 
-    /// <summary>Parses "side,cx,cy" (e.g. "0.5,0.5,0.55") or "full".</summary>
+    /// <summary>Parses "side,cx,cy" (e.g. "0.5,0.5,0.55"), "full" or "fit".</summary>
     public static CropPolicy Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -30,10 +38,15 @@ public sealed record CropPolicy
             return Full;
         }
 
+        if (text.Equals("fit", StringComparison.OrdinalIgnoreCase))
+        {
+            return FitWhole;
+        }
+
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length is < 1 or > 3)
         {
-            throw new FormatException($"Crop '{text}' must be 'full' or 'side[,center_x[,center_y]]' as fractions, e.g. 0.5,0.5,0.55.");
+            throw new FormatException($"Crop '{text}' must be 'full', 'fit' or 'side[,center_x[,center_y]]' as fractions, e.g. 0.5,0.5,0.55.");
         }
 
         var values = new double[] { 1.0, 0.5, 0.5 };
@@ -63,6 +76,6 @@ public sealed record CropPolicy
         }
     }
 
-    public override string ToString() =>
+    public override string ToString() => Fit ? "fit" :
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Side:0.###},{CenterX:0.###},{CenterY:0.###}");
 }

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using FaceGrains.Recognition.Models;
+using FaceGrains.Recognition.Preprocessing;
+
+namespace FaceGrains.Recognition.Importers;
+
+/// <summary>
+/// Imports face-api.js's face recognition model (the dlib ResNet, 128-d; weights CC0, package MIT)
+/// from the npm package into the model store as an ONNX model version.
+/// </summary>
+public static class FaceApiImporter
+{
+    public const string PackageSpec = "@vladmandic/face-api@1.7.15";
+
+    /// <summary>npm's published integrity for exactly <see cref="PackageSpec"/>.</summary>
+    public const string PackageIntegrity = "sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==";
+
+    public const string ModelName = "dlib-resnet-faceapi";
+
+    private const string WeightsManifest = "model/face_recognition_model-weights_manifest.json";
+
+    /// <summary>face-api.js subtracts these per-channel means (RGB, 0..255) and divides by 255.</summary>
+    private static readonly float[] MeanRgb = [122.782f, 117.001f, 104.298f];
+
+    /// <summary>
+    /// The default crop for already-cropped faces, relative to the image: studied on LFW's 250×250
+    /// deep-funneled frames (docs/BENCHMARKS.md); override per command or request for other framings.
+    /// </summary>
+    public static readonly CropPolicy DefaultCrop = new() { Side = 0.5, CenterX = 0.5, CenterY = 0.5 };
+
+    /// <summary>Returns the store's imported version if there is one, otherwise imports it.</summary>
+    public static ModelVersion EnsureImported(ModelStore store, string cacheDirectory, Action<string>? log = null) =>
+        store.TryFindByName(ModelName, out var existing) && existing is not null
+            ? existing
+            : Import(store, cacheDirectory, log);
+
+    public static ModelVersion Import(ModelStore store, string cacheDirectory, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var package = NpmPackage.Fetch(PackageSpec, PackageIntegrity, Path.Combine(cacheDirectory, "npm"), log);
+        var manifestJson = System.Text.Encoding.UTF8.GetString(package.ReadFile(WeightsManifest));
+        var shards = new List<byte[]>();
+        var weights = TfjsWeights.Read(manifestJson, path =>
+        {
+            var bytes = package.ReadFile($"model/{path}");
+            shards.Add(bytes);
+            return bytes;
+        });
+
+        log?.Invoke($"read {weights.Count} tensors; building the ONNX graph");
+        var onnx = FaceRecognitionNetGraph.Build(weights);
+        return store.Publish(onnx, CreateManifest(WeightsSha256(shards)));
+    }
+
+    private static ModelManifest CreateManifest(string weightsSha256) => new()
+    {
+        Name = ModelName,
+        InputName = FaceRecognitionNetGraph.InputName,
+        OutputName = FaceRecognitionNetGraph.OutputName,
+        EmbeddingSize = FaceRecognitionNetGraph.EmbeddingSize,
+        Preprocessing = new PreprocessingSpec
+        {
+            Width = FaceRecognitionNetGraph.InputSize,
+            Height = FaceRecognitionNetGraph.InputSize,
+            ChannelOrder = "rgb",
+            Mean = MeanRgb,
+            Std = [255f, 255f, 255f],
+            Crop = DefaultCrop,
+            Resize = "bilinear",
+        },
+        Distance = "cosine",
+        Provenance = new ModelProvenance
+        {
+            Source = $"npm:{PackageSpec} model/face_recognition_model (face-api.js FaceRecognitionNet = dlib ResNet)",
+            Licence = "package MIT; dlib face recognition weights CC0 1.0",
+            SourceIntegrity = PackageIntegrity,
+            WeightsSha256 = weightsSha256,
+            Notes = "Raw output is face-api.js's unnormalised 128-d descriptor (Euclidean threshold about 0.6); the gallery uses its L2-normalised form with cosine similarity. Conv bias and scale layers are folded into the conv weights.",
+        },
+    };
+
+    private static string WeightsSha256(List<byte[]> shards)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var shard in shards)
+        {
+            sha.AppendData(shard);
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}

@@ -1,0 +1,13 @@
+using Xunit;
+
+namespace FaceGrains.TestSupport;
+
+/// <summary>A fact that needs the imported face-api model (and optionally parts of ../shared/data); skips saying why when either is missing.</summary>
+public sealed class RequiresModelFactAttribute : FactAttribute
+{
+    public RequiresModelFactAttribute(params string[] relativeDataPaths)
+    {
+        var missing = relativeDataPaths.FirstOrDefault(p => !SharedData.Has(p));
+        Skip = missing is not null ? SharedData.MissingMessage(missing) : TestModels.UnavailableReason();
+    }
+}
