@@ -1,0 +1,28 @@
+using System.CommandLine;
+using FaceGrains.Recognition;
+using FaceGrains.Recognition.Importers;
+using FaceGrains.Recognition.Models;
+
+namespace FaceGrains.ClientCli;
+
+/// <summary>Finds the model store and the model version a command should use.</summary>
+public static class CliModels
+{
+    public static FaceGrainsHome Home(ParseResult parse) => FaceGrainsHome.Resolve(parse.GetValue(CliOptions.Home));
+
+    public static ModelStore Store(ParseResult parse) => new(Home(parse).ModelsDirectory);
+
+    /// <summary>The version named by --model, or the imported face-api model (imported now if the store lacks it).</summary>
+    public static ModelVersion Resolve(ParseResult parse, CommandOutput output)
+    {
+        var home = Home(parse);
+        var store = new ModelStore(home.ModelsDirectory);
+        var requested = parse.GetValue(CliOptions.Model);
+        if (!string.IsNullOrWhiteSpace(requested))
+        {
+            return store.Get(requested);
+        }
+
+        return FaceApiImporter.EnsureImported(store, home.CacheDirectory, output.Log);
+    }
+}

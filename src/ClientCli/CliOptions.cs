@@ -1,0 +1,61 @@
+using System.CommandLine;
+using FaceGrains.Recognition.Embedding;
+
+namespace FaceGrains.ClientCli;
+
+/// <summary>Options shared by several commands, so each is spelled and documented once.</summary>
+public static class CliOptions
+{
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print machine-readable JSON on stdout instead of tables.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Home = new("--home")
+    {
+        Description = "Data directory (model store, caches). Default: $FACEGRAINS_HOME, else ~/.facegrains.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Model = new("--model")
+    {
+        Description = "Model version id (or unique prefix). Default: the imported face-api model, imported on first use.",
+    };
+
+    public static readonly Option<string?> Crop = new("--crop")
+    {
+        Description = "Crop policy: 'side,center_x,center_y' as fractions of the image (side of the shorter side), 'full' or 'fit'. Default: the model manifest's.",
+    };
+
+    public static readonly Option<int> Threads = new("--threads")
+    {
+        Description = "ONNX Runtime intra-op threads (0 = its default: one per core).",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static readonly Option<ExecutionProvider> Provider = new("--provider")
+    {
+        Description = "Execution provider: Cpu or Cuda (Cuda needs the GPU build: dotnet build -p:OnnxRuntimeGpu=true).",
+        DefaultValueFactory = _ => ExecutionProvider.Cpu,
+    };
+
+    public static readonly Option<int> BatchSize = new("--batch-size")
+    {
+        Description = "Images per ONNX Runtime call.",
+        DefaultValueFactory = _ => 32,
+    };
+
+    /// <summary>Embedder settings from whichever of --threads, --provider and --batch-size the command has; defaults for the rest.</summary>
+    public static EmbedderOptions EmbedderOptions(ParseResult parse)
+    {
+        var defaults = new EmbedderOptions();
+        var options = parse.CommandResult.Command.Options;
+        return new EmbedderOptions
+        {
+            IntraOpNumThreads = options.Contains(Threads) ? parse.GetValue(Threads) : defaults.IntraOpNumThreads,
+            ExecutionProvider = options.Contains(Provider) ? parse.GetValue(Provider) : defaults.ExecutionProvider,
+            MaxBatchSize = options.Contains(BatchSize) ? parse.GetValue(BatchSize) : defaults.MaxBatchSize,
+        };
+    }
+}

@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FaceGrains.Recognition.Datasets;
+using FaceGrains.Recognition.Embedding;
+using FaceGrains.Recognition.Images;
+using FaceGrains.Recognition.Preprocessing;
+using FaceGrains.Recognition.Similarity;
+using Spectre.Console;
+
+namespace FaceGrains.ClientCli.Commands;
+
+/// <summary><c>facegrains bench embedder | decode | similarity</c>: the figures in docs/BENCHMARKS.md.</summary>
+public static class BenchCommand
+{
+    private static readonly Option<double> Seconds = new("--seconds")
+    {
+        Description = "Measuring time per point, in seconds.",
+        DefaultValueFactory = _ => 5,
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure throughput on this machine.");
+        command.Subcommands.Add(Embedder());
+        command.Subcommands.Add(Decode());
+        command.Subcommands.Add(Similarity());
+        return command;
+    }
+
+    private static Command Embedder()
+    {
+        var batches = new Option<string>("--batch-sizes") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "1,8,32" };
+        var command = new Command("embedder", "Images/s through FaceEmbedder vs plain ONNX Runtime calls, per batch size (random input).")
+        {
+            batches, Seconds, CliOptions.Model, CliOptions.Threads, CliOptions.Provider,
+        };
+        command.SetAction(parse =>
+        {
+            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var model = CliModels.Resolve(parse, output);
+            var options = new EmbedderBenchmarkOptions
+            {
+                BatchSizes = parse.GetValue(batches)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+                Duration = TimeSpan.FromSeconds(parse.GetValue(Seconds)),
+                WarmUp = TimeSpan.FromSeconds(Math.Min(2, parse.GetValue(Seconds))),
+                IntraOpNumThreads = parse.GetValue(CliOptions.Threads),
+                ExecutionProvider = parse.GetValue(CliOptions.Provider),
+            };
+            var results = EmbedderBenchmark.Run(model, options);
+            output.Result(
+                new JsonObject
+                {
+                    ["model"] = model.Id,
+                    ["threads"] = options.IntraOpNumThreads,
+                    ["results"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["batch_size"] = r.BatchSize,
+                        ["wrapper_images_per_second"] = r.WrapperImagesPerSecond,
+                        ["direct_images_per_second"] = r.DirectImagesPerSecond,
+                        ["wrapper_overhead_percent"] = r.WrapperOverheadPercent,
+                    }).ToArray()),
+                },
+                console =>
+                {
+                    var table = new Table().AddColumns("batch", "FaceEmbedder images/s", "ONNX Runtime direct images/s", "wrapper overhead");
+                    foreach (var r in results)
+                    {
+                        table.AddRow(r.BatchSize.ToString(CultureInfo.InvariantCulture), $"{r.WrapperImagesPerSecond:F1}", $"{r.DirectImagesPerSecond:F1}", $"{r.WrapperOverheadPercent:F1} %");
+                    }
+
+                    console.Write(table);
+                });
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Decode()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "Folder of images (searched recursively), e.g. ../shared/data/lfw.", Required = true };
+        var count = new Option<int>("--count") { Description = "How many images to use.", DefaultValueFactory = _ => 1000 };
+        var command = new Command("decode", "Decode + preprocess images/s (files read into memory first), on one thread and on all cores.")
+        {
+            data, count, CliOptions.Model, Seconds,
+        };
+        command.SetAction(parse =>
+        {
+            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var model = CliModels.Resolve(parse, output);
+            var spec = model.Manifest.Preprocessing;
+            var files = Directory.EnumerateFiles(parse.GetValue(data)!.FullName, "*", SearchOption.AllDirectories)
+                .Where(FolderDataset.IsImageFile).Order(StringComparer.Ordinal).Take(parse.GetValue(count)).Select(File.ReadAllBytes).ToArray();
+            if (files.Length == 0)
+            {
+                throw new FileNotFoundException("No images found under --data.");
+            }
+
+            var seconds = parse.GetValue(Seconds);
+            double Measure(int threads)
+            {
+                var done = 0L;
+                var clock = Stopwatch.StartNew();
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, worker =>
+                {
+                    var tensor = new float[3 * spec.Width * spec.Height];
+                    for (var i = worker; clock.Elapsed.TotalSeconds < seconds; i = (i + threads) % files.Length)
+                    {
+                        Preprocessor.ToTensor(ImageDecoder.Decode(files[i]), spec, null, tensor);
+                        Interlocked.Increment(ref done);
+                    }
+                });
+                return done / clock.Elapsed.TotalSeconds;
+            }
+
+            Measure(1); // warm-up: JIT and codec initialisation
+            var single = Measure(1);
+            var all = Measure(Environment.ProcessorCount);
+            output.Result(
+                new JsonObject
+                {
+                    ["images"] = files.Length,
+                    ["average_bytes"] = files.Average(f => f.Length),
+                    ["output"] = $"{spec.Width}x{spec.Height}",
+                    ["images_per_second_1_thread"] = single,
+                    ["images_per_second_all_cores"] = all,
+                    ["cores"] = Environment.ProcessorCount,
+                },
+                console => console.MarkupLine(Markup.Escape(
+                    $"decode + preprocess to {spec.Width}x{spec.Height}: {single:F0} images/s on 1 thread, {all:F0} images/s on {Environment.ProcessorCount} cores ({files.Length} images, {files.Average(f => f.Length) / 1024:F1} KiB average)")));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Similarity()
+    {
+        var rows = new Option<int>("--rows") { Description = "Gallery rows.", DefaultValueFactory = _ => 100_000 };
+        var dim = new Option<int>("--dim") { Description = "Embedding size.", DefaultValueFactory = _ => 128 };
+        var probes = new Option<int>("--probes") { Description = "Probes per batch for the batched kernel.", DefaultValueFactory = _ => 32 };
+        var command = new Command("similarity", "Gallery scan GB/s and probes/s for the SIMD kernels (single probe and batched).")
+        {
+            rows, dim, probes, Seconds,
+        };
+        command.SetAction(parse =>
+        {
+            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var r = SimilarityBenchmark.Run(parse.GetValue(rows), parse.GetValue(dim), parse.GetValue(probes), (int)Math.Ceiling(parse.GetValue(Seconds)));
+            output.Result(
+                new JsonObject
+                {
+                    ["rows"] = r.GalleryRows,
+                    ["dim"] = r.Dimension,
+                    ["single_probe_gb_per_second"] = r.SingleProbeGigabytesPerSecond,
+                    ["single_probes_per_second"] = r.SingleProbesPerSecond,
+                    ["batch_probes"] = r.ProbesPerBatch,
+                    ["batch_gb_per_second_effective"] = r.BatchGigabytesPerSecond,
+                    ["batch_probes_per_second"] = r.BatchProbesPerSecond,
+                },
+                console => console.MarkupLine(Markup.Escape(
+                    $"{r.GalleryRows} x {r.Dimension}: single probe {r.SingleProbeGigabytesPerSecond:F1} GB/s ({r.SingleProbesPerSecond:F0} probes/s); batches of {r.ProbesPerBatch}: {r.BatchProbesPerSecond:F0} probes/s ({r.BatchGigabytesPerSecond:F1} GB/s effective)")));
+            return 0;
+        });
+        return command;
+    }
+}
