@@ -113,7 +113,8 @@ public static class ImageDecoder
             }
 
             var origin = codec.EncodedOrigin;
-            var rgb = new byte[info.Width * info.Height * RgbBytes];
+            // Uninitialised: every byte is written below, and at face-photo sizes this is a large-object allocation.
+            var rgb = GC.AllocateUninitializedArray<byte>(info.Width * info.Height * RgbBytes);
             RgbaToRgb.CopyOriented(rgba.Span, info.Width, info.Height, origin, rgb);
             return origin >= SKEncodedOrigin.LeftTop
                 ? new RgbImage(info.Height, info.Width, rgb)

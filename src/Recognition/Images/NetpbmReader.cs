@@ -63,7 +63,8 @@ internal static class NetpbmReader
                 $"Truncated: the {format} header says {width}x{height} (at least {expected} raster bytes), but only {available} follow it.");
         }
 
-        var pixels = new byte[pixelCount * RgbChannels];
+        // Uninitialised: the raster readers write every byte or throw.
+        var pixels = GC.AllocateUninitializedArray<byte>(pixelCount * RgbChannels);
         if (ascii)
         {
             ReadAscii(data, rasterStart, sampleCount, (int)maxValue, format, pixels, samplesPerPixel);
