@@ -95,6 +95,14 @@ public static class ImageDecoder
 
             var info = codec.Info;
             var format = codec.EncodedFormat.ToString().ToUpperInvariant();
+            if (!IsAccepted(codec.EncodedFormat))
+            {
+                // Skia also sniffs formats such as WBMP whose loose signatures let garbage pass for an image.
+                throw new ImageRejectedException(
+                    ImageRejectionReason.Undecodable,
+                    $"Undecodable: {data.Length} bytes that read as {format} ({info.Width}x{info.Height}), which is not accepted; send {SupportedFormats}.");
+            }
+
             new ImageDimensions(info.Width, info.Height).EnsureWithin(limits, format);
 
             // Unpremultiplied so colours under partial transparency survive as they are when alpha is dropped;
@@ -121,6 +129,10 @@ public static class ImageDecoder
                 : new RgbImage(info.Width, info.Height, rgb);
         }
     }
+
+    private static bool IsAccepted(SKEncodedImageFormat format) =>
+        format is SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png or SKEncodedImageFormat.Gif
+            or SKEncodedImageFormat.Bmp or SKEncodedImageFormat.Webp;
 
     private static ImageRejectedException CodecRefused(ReadOnlySpan<byte> data, ImageLimits limits, SKCodecResult result)
     {

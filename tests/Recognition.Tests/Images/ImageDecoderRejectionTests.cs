@@ -187,6 +187,17 @@ public sealed class ImageDecoderRejectionTests
     }
 
     [Fact]
+    public void Formats_skia_sniffs_but_we_do_not_accept_are_undecodable()
+    {
+        // WBMP: type 0, fixed header 0, width 8, height 8, one byte per row. Its signature is two zero bytes,
+        // so garbage could pass for it.
+        byte[] wbmp = [0, 0, 8, 8, 0xFF, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0xFF];
+        var rejected = Rejects(wbmp);
+        Assert.Equal(ImageRejectionReason.Undecodable, rejected.Reason);
+        Assert.Contains("WBMP (8x8)", rejected.Message);
+    }
+
+    [Fact]
     public void Text_is_undecodable()
     {
         var rejected = Rejects(Encoding.UTF8.GetBytes("This is not an image, it is a sentence about faces."));
