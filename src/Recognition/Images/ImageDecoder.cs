@@ -1,4 +1,3 @@
-using System.Buffers;
 using SkiaSharp;
 
 namespace FaceGrains.Recognition.Images;
@@ -42,14 +41,14 @@ public static class ImageDecoder
             throw InFile(path, rejected);
         }
 
-        // Rented, because batch embedding decodes thousands of files and each buffer lives only for this call.
-        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        // Scratch, because batch embedding decodes thousands of files and each buffer lives only for this call.
+        using var buffer = ScratchBytes.Rent((int)length);
         try
         {
             var read = 0;
             while (read < length)
             {
-                var got = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read);
+                var got = RandomAccess.Read(handle, buffer.Span[read..], read);
                 if (got == 0)
                 {
                     break;
@@ -58,15 +57,11 @@ public static class ImageDecoder
                 read += got;
             }
 
-            return Decode(buffer.AsSpan(0, read), limits);
+            return Decode(buffer.Span[..read], limits);
         }
         catch (ImageRejectedException rejected)
         {
             throw InFile(path, rejected);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -100,39 +95,44 @@ public static class ImageDecoder
 
             var info = codec.Info;
             var format = codec.EncodedFormat.ToString().ToUpperInvariant();
+            if (!IsAccepted(codec.EncodedFormat))
+            {
+                // Skia also sniffs formats such as WBMP whose loose signatures let garbage pass for an image.
+                throw new ImageRejectedException(
+                    ImageRejectionReason.Undecodable,
+                    $"Undecodable: {data.Length} bytes that read as {format} ({info.Width}x{info.Height}), which is not accepted; send {SupportedFormats}.");
+            }
+
             new ImageDimensions(info.Width, info.Height).EnsureWithin(limits, format);
 
             // Unpremultiplied so colours under partial transparency survive as they are when alpha is dropped;
             // no colour space, so no ICC conversion (the models were trained on raw pixel values).
             var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-            var rgbaLength = info.Width * info.Height * RgbaBytes;
-            var rgba = ArrayPool<byte>.Shared.Rent(rgbaLength);
-            try
+            using var rgba = ScratchBytes.Rent(info.Width * info.Height * RgbaBytes);
+            SKCodecResult decoded;
+            fixed (byte* pixels = rgba.Array)
             {
-                SKCodecResult decoded;
-                fixed (byte* pixels = rgba)
-                {
-                    decoded = codec.GetPixels(target, (IntPtr)pixels, target.RowBytes, new SKCodecOptions(SKZeroInitialized.No));
-                }
-
-                if (decoded != SKCodecResult.Success)
-                {
-                    throw PixelsRefused(format, info, data.Length, decoded);
-                }
-
-                var origin = codec.EncodedOrigin;
-                var rgb = new byte[info.Width * info.Height * RgbBytes];
-                RgbaToRgb.CopyOriented(rgba.AsSpan(0, rgbaLength), info.Width, info.Height, origin, rgb);
-                return origin >= SKEncodedOrigin.LeftTop
-                    ? new RgbImage(info.Height, info.Width, rgb)
-                    : new RgbImage(info.Width, info.Height, rgb);
+                decoded = codec.GetPixels(target, (IntPtr)pixels, target.RowBytes, new SKCodecOptions(SKZeroInitialized.No));
             }
-            finally
+
+            if (decoded != SKCodecResult.Success)
             {
-                ArrayPool<byte>.Shared.Return(rgba);
+                throw PixelsRefused(format, info, data.Length, decoded);
             }
+
+            var origin = codec.EncodedOrigin;
+            // Uninitialised: every byte is written below, and at face-photo sizes this is a large-object allocation.
+            var rgb = GC.AllocateUninitializedArray<byte>(info.Width * info.Height * RgbBytes);
+            RgbaToRgb.CopyOriented(rgba.Span, info.Width, info.Height, origin, rgb);
+            return origin >= SKEncodedOrigin.LeftTop
+                ? new RgbImage(info.Height, info.Width, rgb)
+                : new RgbImage(info.Width, info.Height, rgb);
         }
     }
+
+    private static bool IsAccepted(SKEncodedImageFormat format) =>
+        format is SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png or SKEncodedImageFormat.Gif
+            or SKEncodedImageFormat.Bmp or SKEncodedImageFormat.Webp;
 
     private static ImageRejectedException CodecRefused(ReadOnlySpan<byte> data, ImageLimits limits, SKCodecResult result)
     {

@@ -49,27 +49,29 @@ internal static class NetpbmReader
         var samplesPerPixel = colour ? RgbChannels : 1;
         var pixelCount = (int)(width * height);
         var sampleCount = (long)pixelCount * samplesPerPixel;
-        var pixels = new byte[pixelCount * RgbChannels];
 
+        // Exactly one whitespace byte separates the maximum value from a binary raster; an ASCII raster needs
+        // at least a byte per sample. Either way a short file is refused before the pixels are allocated.
+        var rasterStart = ascii ? position : position + 1;
+        var bytesPerSample = ascii || maxValue <= OneByteMaxValue ? 1 : BytesPerWideSample;
+        var expected = sampleCount * bytesPerSample;
+        var available = Math.Max(0, data.Length - rasterStart);
+        if (available < expected)
+        {
+            throw new ImageRejectedException(
+                ImageRejectionReason.Truncated,
+                $"Truncated: the {format} header says {width}x{height} (at least {expected} raster bytes), but only {available} follow it.");
+        }
+
+        // Uninitialised: the raster readers write every byte or throw.
+        var pixels = GC.AllocateUninitializedArray<byte>(pixelCount * RgbChannels);
         if (ascii)
         {
-            ReadAscii(data, position, sampleCount, (int)maxValue, format, pixels, samplesPerPixel);
+            ReadAscii(data, rasterStart, sampleCount, (int)maxValue, format, pixels, samplesPerPixel);
         }
         else
         {
-            // Exactly one whitespace byte separates the maximum value from the raster.
-            position++;
-            var bytesPerSample = maxValue > OneByteMaxValue ? BytesPerWideSample : 1;
-            var expected = sampleCount * bytesPerSample;
-            var available = Math.Max(0, data.Length - position);
-            if (available < expected)
-            {
-                throw new ImageRejectedException(
-                    ImageRejectionReason.Truncated,
-                    $"Truncated: the {format} header says {width}x{height} ({expected} raster bytes), but only {available} follow it.");
-            }
-
-            ReadBinary(data.Slice(position, (int)expected), (int)maxValue, bytesPerSample, format, pixels, samplesPerPixel);
+            ReadBinary(data.Slice(rasterStart, (int)expected), (int)maxValue, bytesPerSample, format, pixels, samplesPerPixel);
         }
 
         return new RgbImage((int)width, (int)height, pixels);

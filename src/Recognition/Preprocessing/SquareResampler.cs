@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FaceGrains.Recognition.Images;
 
@@ -64,24 +65,28 @@ internal static class SquareResampler
 
     private static void ResampleRow(RgbImage image, int row, in ResampleAxis columns, Span<float> target)
     {
-        var source = MemoryMarshal.CreateReadOnlySpan(ref image.Pixels[row * image.Width * Channels], image.Width * Channels);
+        // Unchecked reads: ResampleAxis only hands out taps inside the image, and this loop is most of the work.
+        ref var source = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(image.Pixels), row * image.Width * Channels);
+        ref var output = ref MemoryMarshal.GetReference(target);
         for (var x = 0; x < columns.OutputSize; x++)
         {
             var weights = columns.Weights(x);
-            var offset = columns.First(x) * Channels;
+            ref var weight = ref MemoryMarshal.GetReference(weights);
+            ref var pixel = ref Unsafe.Add(ref source, columns.First(x) * Channels);
             float red = 0f, green = 0f, blue = 0f;
-            for (var k = 0; k < weights.Length; k++, offset += Channels)
+            for (var k = 0; k < weights.Length; k++)
             {
-                var w = weights[k];
-                red += w * source[offset];
-                green += w * source[offset + 1];
-                blue += w * source[offset + 2];
+                var w = Unsafe.Add(ref weight, k);
+                red += w * Unsafe.Add(ref pixel, 0);
+                green += w * Unsafe.Add(ref pixel, 1);
+                blue += w * Unsafe.Add(ref pixel, 2);
+                pixel = ref Unsafe.Add(ref pixel, Channels);
             }
 
-            var o = x * Channels;
-            target[o] = red;
-            target[o + 1] = green;
-            target[o + 2] = blue;
+            ref var o = ref Unsafe.Add(ref output, x * Channels);
+            o = red;
+            Unsafe.Add(ref o, 1) = green;
+            Unsafe.Add(ref o, 2) = blue;
         }
     }
 }
