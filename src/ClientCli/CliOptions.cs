@@ -1,5 +1,7 @@
 using System.CommandLine;
 using FaceGrains.Recognition.Embedding;
+using FaceGrains.Recognition.Models;
+using FaceGrains.Recognition.Preprocessing;
 
 namespace FaceGrains.ClientCli;
 
@@ -25,7 +27,7 @@ public static class CliOptions
 
     public static readonly Option<string?> Crop = new("--crop")
     {
-        Description = "Crop policy: 'side,center_x,center_y' as fractions of the image (side of the shorter side), 'full' or 'fit'. Default: the model manifest's.",
+        Description = "Crop: a preset named in the model manifest (e.g. 'lfw'), or 'side,center_x,center_y' as fractions of the image (side of the shorter side), 'full' (largest centred square) or 'fit' (whole image padded to a square). Default: the manifest's crop.",
     };
 
     public static readonly Option<int> Threads = new("--threads")
@@ -45,6 +47,19 @@ public static class CliOptions
         Description = "Images per ONNX Runtime call.",
         DefaultValueFactory = _ => 32,
     };
+
+    /// <summary>The crop named by --crop, else the manifest's preset <paramref name="sourcePreset"/> if it has one, else its default crop.</summary>
+    public static CropPolicy ResolveCrop(ParseResult parse, ModelVersion model, string? sourcePreset = null)
+    {
+        var spec = model.Manifest.Preprocessing;
+        var requested = parse.GetValue(Crop);
+        if (requested is null && sourcePreset is not null && spec.CropPresets.ContainsKey(sourcePreset))
+        {
+            requested = sourcePreset;
+        }
+
+        return spec.ResolveCrop(requested);
+    }
 
     /// <summary>Embedder settings from whichever of --threads, --provider and --batch-size the command has; defaults for the rest.</summary>
     public static EmbedderOptions EmbedderOptions(ParseResult parse)

@@ -21,7 +21,7 @@ public static class EmbedCommand
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var crop = parse.GetValue(CliOptions.Crop) is { } c ? CropPolicy.Parse(c) : null;
+            var crop = CliOptions.ResolveCrop(parse, model);
             var file = parse.GetValue(image)!;
             var decoded = ImageDecoder.DecodeFile(file.FullName);
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
@@ -32,7 +32,7 @@ public static class EmbedCommand
                 {
                     ["image"] = file.FullName,
                     ["model"] = model.Id,
-                    ["crop"] = (crop ?? model.Manifest.Preprocessing.Crop).ToString(),
+                    ["crop"] = crop.ToString(),
                     ["width"] = decoded.Width,
                     ["height"] = decoded.Height,
                     ["raw_norm"] = rawNorm,

@@ -26,6 +26,9 @@ public static class EvalCommand
         Description = "Folder for the ROC/DET PNGs. Default: <home>/reports.",
     };
 
+    /// <summary>The manifest preset for LFW's 250×250 deep-funneled frames, used by eval lfw unless --crop says otherwise.</summary>
+    public const string LfwCropPreset = "lfw";
+
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate a model version on real face sets.");
@@ -48,7 +51,7 @@ public static class EvalCommand
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var crop = ParseCrop(parse);
+            var crop = CliOptions.ResolveCrop(parse, model, LfwCropPreset);
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
             var clock = Stopwatch.StartNew();
             var report = output.WithProgress("embedding LFW", progress =>
@@ -67,7 +70,7 @@ public static class EvalCommand
             var payload = new JsonObject
             {
                 ["model"] = model.Id,
-                ["crop"] = (crop ?? model.Manifest.Preprocessing.Crop).ToString(),
+                ["crop"] = crop.ToString(),
                 ["pairs"] = report.PairCount,
                 ["images"] = report.ImageCount,
                 ["accuracy_mean"] = report.Accuracy.Mean,
@@ -92,7 +95,7 @@ public static class EvalCommand
             {
                 var table = new Table().AddColumns("LFW View 2", "value");
                 table.AddRow("model", $"{model.ShortId} {Markup.Escape(model.Manifest.Name)}");
-                table.AddRow("crop", (crop ?? model.Manifest.Preprocessing.Crop).ToString());
+                table.AddRow("crop", crop.ToString());
                 table.AddRow("accuracy (10-fold)", $"{report.Accuracy.Mean:P2} ± {report.Accuracy.StandardDeviation:P2}");
                 table.AddRow("EER", $"{v.Eer:P2} (cosine {v.EerThreshold:F4})");
                 table.AddRow("AUC", $"{v.Auc:F5}");
@@ -125,7 +128,7 @@ public static class EvalCommand
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var crop = ParseCrop(parse);
+            var crop = CliOptions.ResolveCrop(parse, model);
             var k = parse.GetValue(enroll);
             var m = parse.GetValue(minImages);
             if (m <= k)
@@ -144,7 +147,7 @@ public static class EvalCommand
             var payload = new JsonObject
             {
                 ["model"] = model.Id,
-                ["crop"] = (crop ?? model.Manifest.Preprocessing.Crop).ToString(),
+                ["crop"] = crop.ToString(),
                 ["rank1"] = metrics.Rank1,
                 ["known_identities"] = report.KnownIdentities,
                 ["unknown_identities"] = report.UnknownIdentities,
@@ -181,9 +184,6 @@ public static class EvalCommand
         });
         return command;
     }
-
-    private static CropPolicy? ParseCrop(ParseResult parse) =>
-        parse.GetValue(CliOptions.Crop) is { } text ? CropPolicy.Parse(text) : null;
 
     private static string PlotFolder(ParseResult parse)
     {

@@ -30,9 +30,31 @@ public sealed record PreprocessingSpec
     [JsonPropertyName("crop")]
     public CropPolicy Crop { get; init; } = CropPolicy.Full;
 
-    /// <summary>Resampling: "bilinear" (antialiased when shrinking).</summary>
+    /// <summary>
+    /// Named crops for sources whose framing differs from the default (e.g. "lfw" for LFW's 250×250
+    /// deep-funneled frames), measured for this model and chosen by name on the command line or in a request.
+    /// </summary>
+    [JsonPropertyName("crop_presets")]
+    public Dictionary<string, CropPolicy> CropPresets { get; init; } = [];
+
+    /// <summary>A preset's name, or a literal policy ("side,cx,cy", "full", "fit"); null gives the default crop.</summary>
+    public CropPolicy ResolveCrop(string? nameOrPolicy) =>
+        string.IsNullOrWhiteSpace(nameOrPolicy) ? Crop
+        : CropPresets.TryGetValue(nameOrPolicy, out var preset) ? preset
+        : CropPolicy.Parse(nameOrPolicy);
+
+    /// <summary>
+    /// Resampling: "bilinear" (pixel-centre aligned, antialiased when shrinking) or "tf-bilinear"
+    /// (TensorFlow's legacy resize_bilinear, as face-api.js feeds its models).
+    /// </summary>
     [JsonPropertyName("resize")]
-    public string Resize { get; init; } = "bilinear";
+    public string Resize { get; init; } = BilinearResize;
+
+    public const string BilinearResize = "bilinear";
+    public const string TensorFlowBilinearResize = "tf-bilinear";
+
+    [JsonIgnore]
+    public ResizeMethod ResizeMethod => Resize == TensorFlowBilinearResize ? ResizeMethod.TensorFlowLegacy : ResizeMethod.Bilinear;
 
     public void Validate()
     {
@@ -46,11 +68,20 @@ public sealed record PreprocessingSpec
             throw new InvalidDataException($"Channel order '{ChannelOrder}' must be 'rgb' or 'bgr'.");
         }
 
+        if (Resize is not (BilinearResize or TensorFlowBilinearResize))
+        {
+            throw new InvalidDataException($"Resize '{Resize}' must be '{BilinearResize}' or '{TensorFlowBilinearResize}'.");
+        }
+
         if (Mean.Length != 3 || Std.Length != 3 || Std.Any(s => s == 0f))
         {
             throw new InvalidDataException("Preprocessing mean and std need three values each, std non-zero.");
         }
 
         Crop.Validate();
+        foreach (var preset in CropPresets.Values)
+        {
+            preset.Validate();
+        }
     }
 }

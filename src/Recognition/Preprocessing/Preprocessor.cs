@@ -34,7 +34,7 @@ public static class Preprocessor
         try
         {
             var rgb = resampled.AsSpan(0, Channels * plane);
-            SquareResampler.Resample(image, square, spec.Width, spec.Height, rgb);
+            SquareResampler.Resample(image, square, spec.Width, spec.Height, rgb, spec.ResizeMethod);
 
             var bgr = spec.ChannelOrder == "bgr";
             for (var channel = 0; channel < Channels; channel++)

@@ -74,6 +74,54 @@ internal readonly struct ResampleAxis : IDisposable
         return max == int.MinValue ? fallback : max;
     }
 
+    /// <summary>
+    /// TensorFlow's legacy <c>resize_bilinear</c> (align_corners and half_pixel_centers both false), which
+    /// face-api.js applies to its padded square: output i samples the square at <c>i · length / outputSize</c>,
+    /// two taps, no antialiasing, clamped to the square's last pixel. The square's origin is rounded to whole pixels.
+    /// </summary>
+    public static ResampleAxis CreateTensorFlowLegacy(int inputSize, double start, double length, int outputSize)
+    {
+        const int taps = 2;
+        var origin = (int)Math.Round(start);
+        var last = Math.Max(0, (int)Math.Round(length) - 1);
+        var scale = length / outputSize;
+        var firsts = ArrayPool<int>.Shared.Rent(outputSize);
+        var counts = ArrayPool<int>.Shared.Rent(outputSize);
+        var weights = ArrayPool<float>.Shared.Rent(outputSize * taps);
+        for (var i = 0; i < outputSize; i++)
+        {
+            var position = i * scale;
+            var low = Math.Min((int)Math.Floor(position), last);
+            var high = Math.Min(low + 1, last);
+            var fraction = (float)(position - low);
+            Span<int> index = [origin + low, origin + high];
+            Span<float> weight = [1f - fraction, high == low ? 0f : fraction];
+
+            // Keep the taps that fall on the image; the padding is black and adds nothing.
+            var count = 0;
+            for (var k = 0; k < taps; k++)
+            {
+                if (index[k] >= 0 && index[k] < inputSize && (count == 0 || index[k] != firsts[i]))
+                {
+                    if (count == 0)
+                    {
+                        firsts[i] = index[k];
+                    }
+
+                    weights[(i * taps) + count++] = weight[k];
+                }
+            }
+
+            counts[i] = count;
+            if (count == 0)
+            {
+                firsts[i] = 0;
+            }
+        }
+
+        return new ResampleAxis(outputSize, taps, firsts, counts, weights);
+    }
+
     public static ResampleAxis Create(int inputSize, double start, double length, int outputSize)
     {
         var scale = length / outputSize;

@@ -16,7 +16,7 @@ internal static class SquareResampler
     private const int Channels = 3;
 
     /// <param name="output">Receives <paramref name="width"/> × <paramref name="height"/> × 3 floats, row by row.</param>
-    public static void Resample(RgbImage image, CropSquare square, int width, int height, Span<float> output)
+    public static void Resample(RgbImage image, CropSquare square, int width, int height, Span<float> output, ResizeMethod method = ResizeMethod.Bilinear)
     {
         var outputRow = width * Channels;
         if (output.Length != outputRow * height)
@@ -24,8 +24,12 @@ internal static class SquareResampler
             throw new ArgumentException($"Expected {outputRow * height} floats for {width}x{height} RGB, got {output.Length}.", nameof(output));
         }
 
-        using var columns = ResampleAxis.Create(image.Width, square.Left, square.Side, width);
-        using var rows = ResampleAxis.Create(image.Height, square.Top, square.Side, height);
+        using var columns = method == ResizeMethod.TensorFlowLegacy
+            ? ResampleAxis.CreateTensorFlowLegacy(image.Width, square.Left, square.Side, width)
+            : ResampleAxis.Create(image.Width, square.Left, square.Side, width);
+        using var rows = method == ResizeMethod.TensorFlowLegacy
+            ? ResampleAxis.CreateTensorFlowLegacy(image.Height, square.Top, square.Side, height)
+            : ResampleAxis.Create(image.Height, square.Top, square.Side, height);
 
         // Only the source rows some output row reads go through the horizontal pass.
         var firstRow = rows.MinFirst(fallback: 0);

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using FaceGrains.ClientCli.Commands;
+
+namespace FaceGrains.ClientCli;
+
+/// <summary>The <c>facegrains</c> command tree: every command a user can type starts here.</summary>
+public static class FaceGrainsCli
+{
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("facegrains: the FaceGrains operator's command line.")
+        {
+            CliOptions.Json,
+            CliOptions.Home,
+        };
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+}
