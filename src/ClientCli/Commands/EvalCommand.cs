@@ -89,6 +89,7 @@ public static class EvalCommand
             {
                 payload[$"tar_at_far_{Exponent(t.TargetFar)}"] = t.Tar;
                 payload[$"threshold_at_far_{Exponent(t.TargetFar)}"] = t.Threshold;
+                payload[$"far_{Exponent(t.TargetFar)}_resolvable"] = t.Resolvable;
             }
 
             output.Result(payload, console =>
