@@ -82,6 +82,12 @@ public sealed record ModelManifest
             throw new InvalidDataException($"Model manifest embedding_size {EmbeddingSize} must be positive.");
         }
 
+        // JSON may hold null where an object belongs.
+        if (Preprocessing is null || Thresholds is null || Provenance is null || Evaluation is null)
+        {
+            throw new InvalidDataException("Model manifest preprocessing, thresholds, provenance and evaluation must be objects, not null.");
+        }
+
         if (string.IsNullOrWhiteSpace(InputName) || string.IsNullOrWhiteSpace(OutputName))
         {
             throw new InvalidDataException("Model manifest needs input_name and output_name.");

@@ -129,6 +129,10 @@ public sealed class ModelStore
         {
             throw new InvalidDataException($"Model manifest {manifestPath} is not valid JSON: {e.Message}", e);
         }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"Model manifest {manifestPath} is invalid: {e.Message}", e);
+        }
 
         return new ModelVersion(manifest, Path.Combine(dir, OnnxFileName));
     }

@@ -76,6 +76,7 @@ public sealed record CropPolicy
         }
     }
 
+    /// <summary>"fit", or "side,cx,cy" in the shortest form that <see cref="Parse"/> reads back exactly, so a reported crop reproduces its run.</summary>
     public override string ToString() => Fit ? "fit" :
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Side:0.###},{CenterX:0.###},{CenterY:0.###}");
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Side},{CenterX},{CenterY}");
 }

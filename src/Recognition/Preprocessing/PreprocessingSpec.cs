@@ -73,15 +73,38 @@ public sealed record PreprocessingSpec
             throw new InvalidDataException($"Resize '{Resize}' must be '{BilinearResize}' or '{TensorFlowBilinearResize}'.");
         }
 
-        if (Mean.Length != 3 || Std.Length != 3 || Std.Any(s => s == 0f))
+        // A manifest read from JSON may hold null where a value belongs ("mean": null).
+        if (Mean is not { Length: 3 } || Std is not { Length: 3 } || Std.Any(s => s == 0f))
         {
             throw new InvalidDataException("Preprocessing mean and std need three values each, std non-zero.");
         }
 
-        Crop.Validate();
-        foreach (var preset in CropPresets.Values)
+        ValidateCrop("crop", Crop);
+        if (CropPresets is null)
         {
-            preset.Validate();
+            throw new InvalidDataException("Preprocessing crop_presets must be an object (it may be empty).");
+        }
+
+        foreach (var (name, preset) in CropPresets)
+        {
+            ValidateCrop($"crop preset '{name}'", preset);
+        }
+    }
+
+    private static void ValidateCrop(string what, CropPolicy? crop)
+    {
+        if (crop is null)
+        {
+            throw new InvalidDataException($"Preprocessing {what} is missing.");
+        }
+
+        try
+        {
+            crop.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidDataException($"Preprocessing {what}: {e.Message}", e);
         }
     }
 }

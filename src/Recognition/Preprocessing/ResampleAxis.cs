@@ -93,9 +93,10 @@ internal readonly struct ResampleAxis : IDisposable
             var position = i * scale;
             var low = Math.Min((int)Math.Floor(position), last);
             var high = Math.Min(low + 1, last);
-            var fraction = (float)(position - low);
+            // Past the last pixel both taps are that pixel, so it alone takes the whole weight.
+            var fraction = high == low ? 0f : (float)(position - low);
             Span<int> index = [origin + low, origin + high];
-            Span<float> weight = [1f - fraction, high == low ? 0f : fraction];
+            Span<float> weight = [1f - fraction, fraction];
 
             // Keep the taps that fall on the image; the padding is black and adds nothing.
             var count = 0;

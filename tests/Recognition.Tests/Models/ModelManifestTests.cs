@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using FaceGrains.Recognition.Models;
+using FaceGrains.Recognition.Preprocessing;
+using Xunit;
+
+namespace FaceGrains.Recognition.Tests.Models;
+
+public sealed class ModelManifestTests
+{
+    private static ModelManifest Valid() => new()
+    {
+        Id = new string('a', 64),
+        Name = "round-trip",
+        CreatedUtc = new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero),
+        InputName = "data",
+        OutputName = "fc1",
+        EmbeddingSize = 512,
+        Preprocessing = new PreprocessingSpec
+        {
+            Width = 112,
+            Height = 96,
+            ChannelOrder = "bgr",
+            Mean = [127.5f, 127.25f, 104.298f],
+            Std = [128f, 255f, 0.5f],
+            Crop = CropPolicy.FitWhole,
+            CropPresets = new() { ["lfw"] = new CropPolicy { Side = 0.46, CenterX = 0.5, CenterY = 0.55 }, ["whole"] = CropPolicy.Full },
+            Resize = PreprocessingSpec.TensorFlowBilinearResize,
+        },
+        Thresholds = new() { ["eer"] = 0.31, ["far_1e-3"] = 0.52 },
+        Provenance = new ModelProvenance { Source = "npm:x@1", Licence = "MIT", SourceIntegrity = "sha512-abc", WeightsSha256 = "00ff", Notes = "n" },
+        Evaluation = new() { ["lfw"] = new() { ["accuracy_mean"] = 0.978, ["auc"] = 0.997 } },
+    };
+
+    public static TheoryData<string, Func<ModelManifest, ModelManifest>, string> Invalid => new()
+    {
+        { "format", m => m with { Format = 2 }, "format 2" },
+        { "zero embedding size", m => m with { EmbeddingSize = 0 }, "embedding_size" },
+        { "negative embedding size", m => m with { EmbeddingSize = -3 }, "embedding_size" },
+        { "empty input name", m => m with { InputName = "" }, "input_name" },
+        { "blank output name", m => m with { OutputName = "  " }, "output_name" },
+        { "distance", m => m with { Distance = "euclidean" }, "euclidean" },
+        { "zero width", m => m with { Preprocessing = m.Preprocessing with { Width = 0 } }, "0x96" },
+        { "negative height", m => m with { Preprocessing = m.Preprocessing with { Height = -1 } }, "112x-1" },
+        { "channel order", m => m with { Preprocessing = m.Preprocessing with { ChannelOrder = "RGB" } }, "RGB" },
+        { "resize", m => m with { Preprocessing = m.Preprocessing with { Resize = "nearest" } }, "nearest" },
+        { "std zero", m => m with { Preprocessing = m.Preprocessing with { Std = [1f, 0f, 1f] } }, "std" },
+        { "two means", m => m with { Preprocessing = m.Preprocessing with { Mean = [1f, 2f] } }, "mean" },
+        { "four stds", m => m with { Preprocessing = m.Preprocessing with { Std = [1f, 2f, 3f, 4f] } }, "std" },
+        { "default crop side", m => m with { Preprocessing = m.Preprocessing with { Crop = new CropPolicy { Side = 0 } } }, "side" },
+        { "preset centre", m => m with { Preprocessing = m.Preprocessing with { CropPresets = new() { ["far"] = new CropPolicy { CenterY = 1.5 } } } }, "far" },
+    };
+
+    [Fact]
+    public void The_valid_example_validates()
+    {
+        Valid().Validate();
+    }
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Validate_refuses_each_bad_field_with_invalid_data_saying_what(string what, Func<ModelManifest, ModelManifest> spoil, string expectedInMessage)
+    {
+        var manifest = spoil(Valid());
+
+        var e = Assert.Throws<InvalidDataException>(manifest.Validate);
+
+        Assert.True(e.Message.Contains(expectedInMessage, StringComparison.OrdinalIgnoreCase), $"{what}: '{e.Message}' should mention '{expectedInMessage}'");
+        Assert.Throws<InvalidDataException>(() => ModelManifest.FromJson(manifest.ToJson()));
+    }
+
+    [Fact]
+    public void Json_round_trip_keeps_every_field()
+    {
+        var original = Valid();
+
+        var json = original.ToJson();
+        var back = ModelManifest.FromJson(json);
+
+        Assert.Equal(json, back.ToJson());
+        Assert.Equal(original.Id, back.Id);
+        Assert.Equal(original.Name, back.Name);
+        Assert.Equal(original.CreatedUtc, back.CreatedUtc);
+        Assert.Equal(("data", "fc1", 512), (back.InputName, back.OutputName, back.EmbeddingSize));
+        var p = back.Preprocessing;
+        Assert.Equal((112, 96, "bgr"), (p.Width, p.Height, p.ChannelOrder));
+        Assert.Equal(original.Preprocessing.Mean, p.Mean);
+        Assert.Equal(original.Preprocessing.Std, p.Std);
+        Assert.Equal(CropPolicy.FitWhole, p.Crop);
+        Assert.Equal(new CropPolicy { Side = 0.46, CenterX = 0.5, CenterY = 0.55 }, p.CropPresets["lfw"]);
+        Assert.Equal(CropPolicy.Full, p.CropPresets["whole"]);
+        Assert.Equal(ResizeMethod.TensorFlowLegacy, p.ResizeMethod);
+        Assert.Equal(0.52, back.Thresholds["far_1e-3"]);
+        Assert.Equal(original.Provenance, back.Provenance);
+        Assert.Equal(0.997, back.Evaluation["lfw"]["auc"]);
+    }
+
+    [Fact]
+    public void Json_uses_the_documented_snake_case_names()
+    {
+        var node = JsonNode.Parse(Valid().ToJson())!.AsObject();
+
+        Assert.Equal(
+            ["format", "id", "name", "created_utc", "input_name", "output_name", "embedding_size", "preprocessing", "distance", "thresholds", "provenance", "evaluation"],
+            node.Select(kv => kv.Key));
+        var preprocessing = node["preprocessing"]!.AsObject();
+        Assert.Equal(["width", "height", "channel_order", "mean", "std", "crop", "crop_presets", "resize"], preprocessing.Select(kv => kv.Key));
+        Assert.True(preprocessing["crop"]!["fit"]!.GetValue<bool>());
+        Assert.Equal(0.55, preprocessing["crop_presets"]!["lfw"]!["center_y"]!.GetValue<double>());
+        Assert.Equal("tf-bilinear", preprocessing["resize"]!.GetValue<string>());
+        Assert.Equal("sha512-abc", node["provenance"]!["source_integrity"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_manifest_without_resize_or_crop_gets_the_documented_defaults()
+    {
+        var manifest = ModelManifest.FromJson("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4 } }""");
+
+        Assert.Equal(PreprocessingSpec.BilinearResize, manifest.Preprocessing.Resize);
+        Assert.Equal(ResizeMethod.Bilinear, manifest.Preprocessing.ResizeMethod);
+        Assert.Equal(CropPolicy.Full, manifest.Preprocessing.Crop);
+        Assert.Empty(manifest.Preprocessing.CropPresets);
+        Assert.Equal(("rgb", "cosine", "input", "embedding"), (manifest.Preprocessing.ChannelOrder, manifest.Distance, manifest.InputName, manifest.OutputName));
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": null }""")]
+    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4 }, "thresholds": null }""")]
+    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4, "std": null } }""")]
+    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4, "crop": null } }""")]
+    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4, "crop_presets": { "lfw": null } } }""")]
+    public void Nulls_where_values_belong_are_invalid_data_not_a_crash(string json)
+    {
+        Assert.Throws<InvalidDataException>(() => ModelManifest.FromJson(json));
+    }
+}
