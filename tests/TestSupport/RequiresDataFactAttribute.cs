@@ -5,12 +5,8 @@ namespace FaceGrains.TestSupport;
 /// <summary>A fact that runs only when the named folders or files of ../shared/data exist, and says so when it skips.</summary>
 public sealed class RequiresDataFactAttribute : FactAttribute
 {
-    public RequiresDataFactAttribute(params string[] relativePaths)
+    public RequiresDataFactAttribute(params string[] relativeDataPaths)
     {
-        var missing = relativePaths.FirstOrDefault(p => !SharedData.Has(p));
-        if (missing is not null)
-        {
-            Skip = SharedData.MissingMessage(missing);
-        }
+        Skip = TestRequirements.SkipReason(relativeDataPaths, needsModel: false);
     }
 }

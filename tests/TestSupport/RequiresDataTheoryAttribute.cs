@@ -5,12 +5,8 @@ namespace FaceGrains.TestSupport;
 /// <summary>A theory that runs only when the named parts of ../shared/data exist, and says so when it skips.</summary>
 public sealed class RequiresDataTheoryAttribute : TheoryAttribute
 {
-    public RequiresDataTheoryAttribute(params string[] relativePaths)
+    public RequiresDataTheoryAttribute(params string[] relativeDataPaths)
     {
-        var missing = relativePaths.FirstOrDefault(p => !SharedData.Has(p));
-        if (missing is not null)
-        {
-            Skip = SharedData.MissingMessage(missing);
-        }
+        Skip = TestRequirements.SkipReason(relativeDataPaths, needsModel: false);
     }
 }

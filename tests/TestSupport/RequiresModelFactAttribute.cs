@@ -7,7 +7,6 @@ public sealed class RequiresModelFactAttribute : FactAttribute
 {
     public RequiresModelFactAttribute(params string[] relativeDataPaths)
     {
-        var missing = relativeDataPaths.FirstOrDefault(p => !SharedData.Has(p));
-        Skip = missing is not null ? SharedData.MissingMessage(missing) : TestModels.UnavailableReason();
+        Skip = TestRequirements.SkipReason(relativeDataPaths, needsModel: true);
     }
 }

@@ -63,6 +63,8 @@ public sealed class OnnxGraphBuilder
 
     public string Int64Initializer(string name, long[] data, params long[] dims)
     {
+        // Check before claiming, so a refused call leaves the name free.
+        CheckElementCount(name, data.Length, dims);
         Claim(name);
         return AddInt64Initializer(name, data, dims);
     }

@@ -230,7 +230,7 @@ public sealed class FaceEmbedderTests : IDisposable
         Assert.Contains("output 'embedding' is not in the model, whose outputs are [features]", error.Message);
     }
 
-    [Fact(Skip = "Needs Preprocessor.ToTensor (images branch); the lead enables it once that lands.")]
+    [Fact]
     public void Embed_preprocesses_images_like_the_tensor_path()
     {
         // A 4 × 4 image with the manifest's 4 × 4 size, full crop, mean 0 and std 1 preprocesses to its own pixels.
