@@ -1,4 +1,3 @@
-using System.CommandLine;
+using FaceGrains.Trainer.Commands;
 
-var root = new RootCommand("facegrains-train: trains face embedders with TorchSharp, exports ONNX and publishes model versions.");
-return root.Parse(args).Invoke();
+return TrainerCli.Invoke(args);

@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace FaceGrains.Trainer.Configuration;
+
+/// <summary>One term of the (weighted, joint) training loss.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record LossConfig
+{
+    [JsonPropertyName("type")] public string Type { get; init; } = "arcface";
+    [JsonPropertyName("weight")] public double Weight { get; init; } = 1.0;
+    /// <summary>Logit scale s of the margin heads.</summary>
+    [JsonPropertyName("scale")] public double Scale { get; init; } = 32;
+    /// <summary>ArcFace/CosFace additive margin; SphereFace multiplicative margin; triplet/contrastive distance margin.</summary>
+    [JsonPropertyName("margin")] public double? Margin { get; init; }
+    [JsonPropertyName("m1")] public double M1 { get; init; } = 1.0;
+    [JsonPropertyName("m2")] public double M2 { get; init; } = 0.3;
+    [JsonPropertyName("m3")] public double M3 { get; init; } = 0.2;
+    [JsonPropertyName("label_smoothing")] public double LabelSmoothing { get; init; }
+    [JsonPropertyName("center_weight")] public double CenterWeight { get; init; } = 0.01;
+    [JsonPropertyName("temperature")] public double Temperature { get; init; } = 0.1;
+
+    public static readonly string[] Types = ["softmax", "center", "arcface", "cosface", "sphereface", "combined", "triplet", "contrastive", "supcon"];
+
+    public void Validate(List<string> errors, string where)
+    {
+        TrainingConfig.OneOf(errors, $"{where}.type", Type, Types);
+        TrainingConfig.Range(errors, $"{where}.weight", Weight, 0, 1000);
+        TrainingConfig.Range(errors, $"{where}.scale", Scale, 0.01, 1000);
+        TrainingConfig.Range(errors, $"{where}.label_smoothing", LabelSmoothing, 0, 0.99);
+        TrainingConfig.Range(errors, $"{where}.temperature", Temperature, 1e-4, 100);
+        TrainingConfig.Range(errors, $"{where}.center_weight", CenterWeight, 0, 1000);
+        if (Margin is { } m)
+        {
+            TrainingConfig.Range(errors, $"{where}.margin", m, 0, 10);
+        }
+    }
+
+    public bool NeedsClasses => Type is "softmax" or "center" or "arcface" or "cosface" or "sphereface" or "combined";
+}

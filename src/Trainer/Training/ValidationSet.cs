@@ -1,0 +1,142 @@
+using FaceGrains.Recognition.Evaluation;
+using FaceGrains.Recognition.Preprocessing;
+using FaceGrains.Trainer.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceGrains.Trainer.Training;
+
+/// <summary>
+/// Validation faces preprocessed exactly as the serving path does (decode → crop → resize → normalise), kept as
+/// tensors. Verification scores every pair by cosine similarity and hands scores and labels to Recognition's metrics.
+/// </summary>
+public sealed class ValidationSet
+{
+    private readonly float[] _images;
+    private readonly int _size;
+
+    private ValidationSet(IReadOnlyList<FaceSample> samples, float[] images, int size)
+    {
+        Samples = samples;
+        _images = images;
+        _size = size;
+    }
+
+    public IReadOnlyList<FaceSample> Samples { get; }
+
+    public int Count => Samples.Count;
+
+    public static ValidationSet Build(IReadOnlyList<FaceSample> samples, PreprocessingSpec spec, int maxImages, int seed, int threads, List<string> skipped)
+    {
+        var chosen = samples.Count > maxImages
+            ? samples.OrderBy(_ => 0).Select((s, i) => (s, key: Seeds.Mix(seed, i))).OrderBy(x => x.key).Take(maxImages).Select(x => x.s).OrderBy(s => s.Path, StringComparer.Ordinal).ToList()
+            : samples.ToList();
+        var size = 3 * spec.Width * spec.Height;
+        var images = new float[chosen.Count * size];
+        var ok = new bool[chosen.Count];
+        var bad = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, chosen.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
+        {
+            var image = FaceCache.TryDecode(chosen[i].Path, out var reason);
+            if (image is null)
+            {
+                bad.Add($"{chosen[i].Path}: {reason}");
+                return;
+            }
+
+            Preprocessor.ToTensor(image, spec, null, images.AsSpan(i * size, size));
+            ok[i] = true;
+        });
+        skipped.AddRange(bad);
+        var kept = Enumerable.Range(0, chosen.Count).Where(i => ok[i]).ToList();
+        var packed = new float[kept.Count * size];
+        for (var j = 0; j < kept.Count; j++)
+        {
+            images.AsSpan(kept[j] * size, size).CopyTo(packed.AsSpan(j * size, size));
+        }
+
+        return new ValidationSet(kept.Select(i => chosen[i]).ToList(), packed, size);
+    }
+
+    public Tensor Batch(int start, int count, long height, long width) =>
+        tensor(_images.AsSpan(start * _size, count * _size).ToArray(), [count, 3, height, width]);
+
+    /// <summary>Raw embeddings [N, D] of every face (no grad, module in eval mode).</summary>
+    public float[][] Embed(Func<Tensor, Tensor> forward, long height, long width, int batchSize = 64)
+    {
+        var rows = new float[Count][];
+        using var noGrad = no_grad();
+        for (var start = 0; start < Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(batchSize, Count - start);
+            var e = forward(Batch(start, n, height, width)).cpu();
+            var d = (int)e.shape[1];
+            var flat = e.contiguous().data<float>().ToArray();
+            for (var i = 0; i < n; i++)
+            {
+                rows[start + i] = flat.AsSpan(i * d, d).ToArray();
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Every pair of faces scored by cosine similarity; genuine when both show the same identity.</summary>
+    public VerificationResult Verify(float[][] embeddings) => VerifyPairs(embeddings, Samples.Select(s => s.Identity).ToList(), null);
+
+    public static VerificationResult VerifyPairs(float[][] embeddings, IReadOnlyList<string> identities, Func<int, int, bool>? include)
+    {
+        var normalized = embeddings.Select(Normalize).ToArray();
+        var scores = new List<double>();
+        var genuine = new List<bool>();
+        for (var i = 0; i < normalized.Length; i++)
+        {
+            for (var j = i + 1; j < normalized.Length; j++)
+            {
+                if (include is not null && !include(i, j))
+                {
+                    continue;
+                }
+
+                scores.Add(System.Numerics.Tensors.TensorPrimitives.Dot(normalized[i], normalized[j]));
+                genuine.Add(identities[i] == identities[j]);
+            }
+        }
+
+        return VerificationMetrics.Compute(scores.ToArray(), genuine.ToArray());
+    }
+
+    public static float[] Normalize(float[] v)
+    {
+        var norm = System.Numerics.Tensors.TensorPrimitives.Norm(v);
+        var r = new float[v.Length];
+        System.Numerics.Tensors.TensorPrimitives.Divide(v, Math.Max(norm, 1e-12f), r);
+        return r;
+    }
+
+    /// <summary>Share of faces whose highest logit is their own identity (closed-set accuracy).</summary>
+    public double ClosedSetAccuracy(Func<Tensor, Tensor?> logits, long height, long width, int batchSize = 64)
+    {
+        var correct = 0;
+        using var noGrad = no_grad();
+        for (var start = 0; start < Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(batchSize, Count - start);
+            var l = logits(Batch(start, n, height, width));
+            if (l is null)
+            {
+                return double.NaN;
+            }
+
+            var predicted = l.argmax(1).cpu().data<long>().ToArray();
+            for (var i = 0; i < n; i++)
+            {
+                correct += predicted[i] == Samples[start + i].Label ? 1 : 0;
+            }
+        }
+
+        return Count == 0 ? double.NaN : correct / (double)Count;
+    }
+}
