@@ -17,7 +17,8 @@ namespace FaceGrains.Trainer.Training;
 /// </summary>
 public static class TrainingRun
 {
-    public static RunSummary Execute(TrainingConfig config, RunFolder run, bool resume, IProgressReporter progress, CancellationToken cancel = default)
+    /// <param name="stopAfterEpoch">Stop (as if interrupted) after this epoch's checkpoint; tests use it to check that resume continues exactly.</param>
+    public static RunSummary Execute(TrainingConfig config, RunFolder run, bool resume, IProgressReporter progress, CancellationToken cancel = default, int? stopAfterEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(run);
@@ -113,7 +114,8 @@ public static class TrainingRun
         var rss = new Dictionary<string, double>();
         double trainSeconds = 0;
         long trainImages = 0;
-        for (var epoch = startEpoch; epoch <= config.Epochs; epoch++)
+        var lastEpoch = Math.Min(config.Epochs, stopAfterEpoch ?? config.Epochs);
+        for (var epoch = startEpoch; epoch <= lastEpoch; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
