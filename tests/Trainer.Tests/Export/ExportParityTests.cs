@@ -1,4 +1,5 @@
 using FaceGrains.Recognition.Models;
+using FaceGrains.TestSupport;
 using FaceGrains.Trainer.Export;
 using FaceGrains.Trainer.Tests.Training;
 using Xunit;
@@ -33,5 +34,21 @@ public sealed class ExportParityTests
         var folder = SyntheticRun.NewFolder();
         SyntheticRun.Run(SyntheticRun.Config(data, "convnext-small", 16) with { Epochs = 1, StepsPerEpoch = 1 }, folder);
         Assert.Contains("no ONNX exporter", Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(folder, 1, _ => { })).Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The same parity on real faces: a few CFP identities, one short run, exported and compared.</summary>
+public sealed class RealFaceExportTests
+{
+    [RequiresDataFact("cfp-train")]
+    public void Seed_resnet_parity_on_cfp_faces()
+    {
+        var data = FaceGrains.TestSupport.SharedData.PathOf("cfp-train", "images");
+        var folder = SyntheticRun.NewFolder();
+        var config = SyntheticRun.Config(data, "seed-resnet", 64) with { MaxIdentities = 8, Epochs = 1, StepsPerEpoch = 1 };
+        var summary = SyntheticRun.Run(config, folder);
+        Assert.Equal(0, summary.SkippedImages);
+        var result = OnnxExporter.Export(folder, 1, _ => { });
+        Assert.True(result.ParityMaxAbsDiff <= 1e-4, $"max |ONNX − TorchSharp| = {result.ParityMaxAbsDiff}");
     }
 }
