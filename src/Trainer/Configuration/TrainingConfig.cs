@@ -60,7 +60,7 @@ public sealed record TrainingConfig
     [JsonPropertyName("augment")] public AugmentConfig Augment { get; init; } = new();
 
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
-    /// <summary>libtorch intra-op threads; 0 = one per core. 1 by default: on this shared 2-core CPU more threads were slower and twice gave NaN gradients.</summary>
+    /// <summary>libtorch intra-op threads; 0 = one per core. 1 by default: on the shared 2-core development CPU more threads were several times slower.</summary>
     [JsonPropertyName("threads")] public int Threads { get; init; } = 1;
     [JsonPropertyName("loader_threads")] public int LoaderThreads { get; init; } = 1;
     [JsonPropertyName("prefetch")] public int Prefetch { get; init; } = 4;

@@ -68,8 +68,13 @@ public static class OnnxExporter
             Preprocessing = spec,
         };
         using var embedder = new FaceEmbedder(new ModelVersion(draft, run.OnnxPath), new EmbedderOptions { IntraOpNumThreads = threads });
+        if (validation.Count < 2)
+        {
+            throw new InvalidDataException($"run '{run.Path}' has {validation.Count} readable validation faces; thresholds need at least 2");
+        }
+
         var onnxRows = EmbedWithOnnx(embedder, validation, spec.Width, spec.Height);
-        var result = ValidationSet.Normalize(onnxRows[0]).Length > 0 ? validation.Verify(onnxRows) : throw new InvalidDataException("no validation faces");
+        var result = validation.Verify(onnxRows);
 
         var parityCount = Math.Min(ParityImages, validation.Count);
         double maxDiff = 0;

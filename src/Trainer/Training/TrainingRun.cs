@@ -80,8 +80,7 @@ public static class TrainingRun
         var stepsPerEpoch = config.StepsPerEpoch > 0 ? Math.Min(config.StepsPerEpoch, sampler.BatchesPerEpoch) : sampler.BatchesPerEpoch;
         var schedule = new Schedule(config.Schedule, config.Lr, momentum, (long)stepsPerEpoch * config.Epochs, stepsPerEpoch, config.WarmupEpochs, config.StepEpochs, config.StepGamma);
         var usableSamples = usable.Select(i => split.Train[i]).ToList();
-        var usableCache = new UsableFaces(cache, usable);
-        var loader = new BatchLoader(usableSamples, usableCache.Cache, new Augmenter(config.Augment, spec), spec, config.LoaderThreads, config.Prefetch, config.Seed);
+        var loader = new BatchLoader(usableSamples, cache.Subset(usable), new Augmenter(config.Augment, spec), spec, config.LoaderThreads, config.Prefetch, config.Seed);
 
         var history = new List<EpochMetrics>();
         var startEpoch = 1;
@@ -298,11 +297,5 @@ public static class TrainingRun
         }
 
         Checkpoint.Save(run.Checkpoint, new Checkpoint.Header { Epoch = epoch, GlobalStep = step, OptimizerSteps = optimizer.StepCount, Backbone = config.Backbone }, tensors);
-    }
-
-    /// <summary>The cache re-indexed to the usable (readable) training faces.</summary>
-    private sealed class UsableFaces(FaceCache cache, List<int> usable)
-    {
-        public FaceCache Cache { get; } = cache.Subset(usable);
     }
 }

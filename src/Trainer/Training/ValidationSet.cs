@@ -29,7 +29,7 @@ public sealed class ValidationSet
     public static ValidationSet Build(IReadOnlyList<FaceSample> samples, PreprocessingSpec spec, int maxImages, int seed, int threads, List<string> skipped)
     {
         var chosen = samples.Count > maxImages
-            ? samples.OrderBy(_ => 0).Select((s, i) => (s, key: Seeds.Mix(seed, i))).OrderBy(x => x.key).Take(maxImages).Select(x => x.s).OrderBy(s => s.Path, StringComparer.Ordinal).ToList()
+            ? samples.Select((s, i) => (s, key: Seeds.Mix(seed, i))).OrderBy(x => x.key).Take(maxImages).Select(x => x.s).OrderBy(s => s.Path, StringComparer.Ordinal).ToList()
             : samples.ToList();
         var size = 3 * spec.Width * spec.Height;
         var images = new float[chosen.Count * size];

@@ -20,7 +20,8 @@ internal static class SyntheticRun
         StepsPerEpoch = 3,
         ValMaxImages = 40,
         ValFraction = 0.25,
-        Lr = 0.05,
+        Lr = 0.02,
+        GradClip = 5,
         Threads = 1,
     };
 
