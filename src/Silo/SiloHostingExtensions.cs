@@ -1,5 +1,4 @@
 using FaceGrains.Recognition;
-using FaceGrains.Recognition.Importers;
 using FaceGrains.Recognition.Models;
 
 namespace FaceGrains.Silo;
@@ -7,16 +6,18 @@ namespace FaceGrains.Silo;
 /// <summary>The silo's wiring: one place that hosts, tests and tools share.</summary>
 public static class SiloHostingExtensions
 {
-    /// <summary>Embedded profile: a single localhost silo and the local model store.</summary>
+    /// <summary>The silo for the configured profile (embedded by default), its data directory and the model store.</summary>
     public static WebApplicationBuilder AddFaceGrainsSilo(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var options = SiloOptions.From(builder.Configuration);
         var home = FaceGrainsHome.Resolve(options.Home);
+        Directory.CreateDirectory(home.Root);
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(home);
         builder.Services.AddSingleton(new ModelStore(home.ModelsDirectory));
         builder.Services.AddHostedService(sp => new DefaultModelImport(
             sp.GetRequiredService<ModelStore>(), home, options.ImportDefaultModel, sp.GetRequiredService<ILogger<DefaultModelImport>>()));
-        builder.UseOrleans(silo => silo.UseLocalhostClustering());
+        builder.UseOrleans(silo => silo.UseProfile(options, home));
         return builder;
     }
 
