@@ -1,5 +1,6 @@
 using FaceGrains.Recognition;
 using FaceGrains.Recognition.Models;
+using Orleans.Dashboard;
 
 namespace FaceGrains.Silo;
 
@@ -17,22 +18,14 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton(new ModelStore(home.ModelsDirectory));
         builder.Services.AddHostedService(sp => new DefaultModelImport(
             sp.GetRequiredService<ModelStore>(), home, options.ImportDefaultModel, sp.GetRequiredService<ILogger<DefaultModelImport>>()));
-        builder.UseOrleans(silo => silo.UseProfile(options, home));
-        return builder;
-    }
-
-    public static WebApplication MapFaceGrainsApi(this WebApplication app)
-    {
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-        app.MapGet("/models", (ModelStore store) => Results.Ok(store.List().Select(v => new
+        builder.UseOrleans(silo =>
         {
-            id = v.Id,
-            name = v.Manifest.Name,
-            embedding_size = v.Manifest.EmbeddingSize,
-            created_utc = v.Manifest.CreatedUtc,
-        })));
-        app.Lifetime.ApplicationStarted.Register(() =>
-            app.Logger.LogInformation("FaceGrains silo is up; API at {Urls} (GET /health, GET /models)", string.Join(", ", app.Urls)));
-        return app;
+            silo.UseProfile(options, home);
+            if (options.Dashboard)
+            {
+                silo.AddDashboard();
+            }
+        });
+        return builder;
     }
 }
