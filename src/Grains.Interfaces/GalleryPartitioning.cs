@@ -2,9 +2,15 @@ using System.Text;
 
 namespace FaceGrains.Grains.Interfaces;
 
-/// <summary>Which shard (and directory partition) an identity belongs to, and how shard grains are keyed.</summary>
+/// <summary>Which shard and directory partition an identity belongs to, and how shard grains are keyed.</summary>
 public static class GalleryPartitioning
 {
+    /// <summary>
+    /// Partitions of the identity directory. Fixed for ever (it decides where durable entries live), and independent
+    /// of the shard count so that a partition stays small (about 100 entries per 100,000 identities) and cheap to rewrite.
+    /// </summary>
+    public const int DirectoryPartitions = 1024;
+
     private const uint FnvOffset = 2166136261;
     private const uint FnvPrime = 16777619;
 
@@ -14,15 +20,23 @@ public static class GalleryPartitioning
     /// </summary>
     public static int ShardOf(string identityId, int shardCount)
     {
-        ArgumentNullException.ThrowIfNull(identityId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shardCount);
+        return (int)(StableHash(identityId) % (uint)shardCount);
+    }
+
+    /// <summary>The identity-directory partition of an identity (same hash, modulo <see cref="DirectoryPartitions"/>).</summary>
+    public static int DirectoryPartitionOf(string identityId) => (int)(StableHash(identityId) % DirectoryPartitions);
+
+    private static uint StableHash(string identityId)
+    {
+        ArgumentNullException.ThrowIfNull(identityId);
         var hash = FnvOffset;
         foreach (var b in Encoding.UTF8.GetBytes(identityId))
         {
             hash = (hash ^ b) * FnvPrime;
         }
 
-        return (int)(hash % (uint)shardCount);
+        return hash;
     }
 
     /// <summary>The key of shard <paramref name="shard"/> of a model version: <c>{modelVersion}/{shard}</c>.</summary>

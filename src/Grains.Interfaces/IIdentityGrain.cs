@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace FaceGrains.Grains.Interfaces;
 
 /// <summary>
@@ -35,7 +37,9 @@ public interface IIdentityGrain : IGrainWithStringKey
     /// <summary>
     /// The centroid (and face embeddings) for one model version, or null when there is none.
     /// Used by shards rebuilding themselves and by verification against an identity.
+    /// Always interleaves: a shard activated by this identity's own upsert reads it back while the identity awaits the shard.
     /// </summary>
+    [AlwaysInterleave]
     [Alias("GetCentroid")]
     Task<IdentityCentroid?> GetCentroidAsync(string modelVersion);
 }
