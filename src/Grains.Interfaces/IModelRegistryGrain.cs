@@ -10,7 +10,7 @@ public interface IModelRegistryGrain : IGrainWithIntegerKey
     [Alias("Get")]
     Task<ModelRegistryView> GetAsync();
 
-    /// <summary>Records a version; makes it active when none is, or when <paramref name="activate"/> is set and none is.</summary>
+    /// <summary>Records a version; with <paramref name="activate"/>, it also becomes the active version when none is yet.</summary>
     [Alias("Register")]
     Task<ModelRegistryView> RegisterAsync(ModelVersionInfo version, bool activate);
 }

@@ -12,4 +12,7 @@ public enum ThresholdSource
 
     /// <summary>No impostor calibration for the model version: the manifest's pair threshold (far_1e-3), which does not hold the target FPIR.</summary>
     ManifestFallback = 2,
+
+    /// <summary>Neither an impostor calibration nor a manifest threshold: threshold 1, so nothing is identified (the safe open-set answer).</summary>
+    Uncalibrated = 3,
 }
