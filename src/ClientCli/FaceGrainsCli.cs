@@ -20,6 +20,7 @@ public static class FaceGrainsCli
         root.Subcommands.Add(IdentifyCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(GalleryCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());

@@ -1,3 +1,4 @@
+using FaceGrains.Grains;
 using FaceGrains.Recognition;
 using FaceGrains.Recognition.Models;
 using Orleans.Dashboard;
@@ -7,6 +8,9 @@ namespace FaceGrains.Silo;
 /// <summary>The silo's wiring: one place that hosts, tests and tools share.</summary>
 public static class SiloHostingExtensions
 {
+    /// <summary>Configuration section bound to the grains' <see cref="GalleryOptions"/> (shards, embedder batching, operating points, crop, image limits).</summary>
+    public const string GallerySection = "FaceGrains:Gallery";
+
     /// <summary>The silo for the configured profile (embedded by default), its data directory and the model store.</summary>
     public static WebApplicationBuilder AddFaceGrainsSilo(this WebApplicationBuilder builder)
     {
@@ -21,6 +25,11 @@ public static class SiloHostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.UseProfile(options, home);
+            silo.AddFaceGallery(gallery =>
+            {
+                builder.Configuration.GetSection(GallerySection).Bind(gallery);
+                gallery.Home = home.Root;
+            });
             if (options.Dashboard)
             {
                 silo.AddDashboard();

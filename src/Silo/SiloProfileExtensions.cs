@@ -1,3 +1,4 @@
+using FaceGrains.Grains;
 using System.Net;
 using FaceGrains.Recognition;
 using FaceGrains.Silo.Storage;
@@ -36,7 +37,7 @@ public static class SiloProfileExtensions
         });
         silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
         silo.UseRedisClustering(options.Redis);
-        silo.AddRedisGrainStorage(StorageName, storage => storage.Configure<Serializer>((o, serializer) =>
+        silo.AddRedisGrainStorage(GalleryStorage.ProviderName, storage => storage.Configure<Serializer>((o, serializer) =>
         {
             o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis);
             o.DeleteStateOnClear = true;
@@ -46,6 +47,4 @@ public static class SiloProfileExtensions
         }));
         return silo;
     }
-
-    private const string StorageName = "facegrains";
 }

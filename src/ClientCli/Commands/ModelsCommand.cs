@@ -31,7 +31,7 @@ public static class ModelsCommand
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var crop = CliOptions.ResolveCrop(parse, model);
+            var crop = CliOptions.ResolveCrop(parse, model, CliOptions.PresetFor(model, parse.GetValue(data)!));
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
             var tail = output.WithProgress("embedding", progress =>
                 ImpostorCalibration.CalibrateFolder(embedder, parse.GetValue(data)!.FullName, crop, progress));
