@@ -22,7 +22,15 @@ public static class GalleryApiExtensions
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Routing answers 415 itself for a body that is not multipart (the endpoints declare what they accept): say what to send.
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+            {
+                context.ProblemDetails.Detail =
+                    $"Send images as multipart/form-data, one file part per image (got '{context.HttpContext.Request.ContentType ?? "no content type"}').";
+            }
+        });
         builder.Services.AddExceptionHandler<GalleryExceptionHandler>();
         builder.Services.AddOpenApi();
         return builder;
