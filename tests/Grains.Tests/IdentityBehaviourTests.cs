@@ -193,4 +193,37 @@ public sealed class IdentityBehaviourTests(BehaviourGalleryCluster fixture) : IC
         Assert.Null(corrupt.Match);
         Assert.NotNull(corrupt.OtherRejection);
     }
+
+    [RequiresModelFact("orl")]
+    public async Task Shards_are_rebuilt_from_the_identities_after_deactivation()
+    {
+        var model = (await fixture.Grains.GetGrain<IModelRegistryGrain>(0).GetAsync()).ActiveVersion;
+        var vectors = Enumerable.Range(0, 3).Select(i =>
+        {
+            var v = new float[128];
+            v[i] = 1;
+            return v;
+        }).ToList();
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            await Identity($"rebuild-{i}").EnrollEmbeddingsAsync(new EmbeddingEnrollRequest([new FaceVector($"r{i}", vectors[i])], model));
+        }
+
+        var probe = new ProbeBatch([.. vectors.SelectMany(v => v)], vectors.Count, 128);
+        var exact = new IdentifyOptions(Threshold: new ThresholdRequest(Threshold: 0.999));
+        var before = await Matcher.IdentifyEmbeddingsAsync(probe, exact);
+
+        // Every idle activation goes, shards included; their next search must find the same identities again.
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        async Task<int> ShardActivations() => (await management.GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains(nameof(GalleryShardGrain), StringComparison.OrdinalIgnoreCase)).Sum(s => s.ActivationCount);
+        Assert.True(await ShardActivations() > 0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(0, await ShardActivations());
+        var after = await Matcher.IdentifyEmbeddingsAsync(probe, exact);
+
+        Assert.Equal(["rebuild-0", "rebuild-1", "rebuild-2"], before.Select(a => a.IdentityId));
+        Assert.Equal(before.Select(a => a.IdentityId), after.Select(a => a.IdentityId));
+        Assert.Equal(before[0].Threshold!.GallerySize, after[0].Threshold!.GallerySize);
+    }
 }

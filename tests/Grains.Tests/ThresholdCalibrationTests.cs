@@ -115,4 +115,24 @@ public sealed class ThresholdCalibrationTests
         Assert.Equal(9 / 12.0, point.Fmr, 12);
         Assert.Equal(-0.9999, point.Score, 6);
     }
+
+    [Fact]
+    public void Measure_against_centroids_scores_each_image_against_every_other_identity_s_centroid()
+    {
+        // Identities {0,1}, {2,3}, {4,5} on the circle at 0°/60°, 120°/180°, 240°/300°: centroids at 30°, 150°, 270°.
+        var embeddings = new float[12];
+        for (var i = 0; i < 6; i++)
+        {
+            embeddings[2 * i] = (float)Math.Cos(i * Math.PI / 3);
+            embeddings[(2 * i) + 1] = (float)Math.Sin(i * Math.PI / 3);
+        }
+
+        var version = new ModelVersion(Manifest with { Id = "m" }, "/nowhere/model.onnx");
+        var tail = ImpostorCalibration.Measure(version, embeddings, 2, [0, 0, 1, 1, 2, 2], "circle", enrolledPerIdentity: 2);
+
+        // 6 images × 2 foreign centroids; the nearest foreign centroid is 90° away from every image, so the best score is cos 90° = 0.
+        Assert.Equal(12, tail.Pairs);
+        Assert.Equal(2, tail.EnrolledPerIdentity);
+        Assert.Equal(0.0, tail.MaxScore, 3);
+    }
 }
