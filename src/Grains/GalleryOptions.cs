@@ -8,6 +8,12 @@ public sealed class GalleryOptions
     /// <summary>Data directory: model store (<c>models/</c>), download cache and face images (<c>faces/</c>). In a cluster every silo must see the same directory.</summary>
     public string Home { get; set; } = FaceGrainsHome.Resolve().Root;
 
+    /// <summary>Where face images are kept; empty = <c>&lt;Home&gt;/faces</c>. In a cluster, a directory every silo shares.</summary>
+    public string FacesDirectory { get; set; } = "";
+
+    /// <summary>The face image directory in effect.</summary>
+    public string ResolvedFacesDirectory => string.IsNullOrWhiteSpace(FacesDirectory) ? Path.Combine(Home, "faces") : FacesDirectory;
+
     /// <summary>Shards per model version. Fixed once a gallery holds identities (it decides which shard an identity lives in).</summary>
     public int ShardCount { get; set; } = 16;
 

@@ -6,8 +6,8 @@ namespace FaceGrains.Grains;
 public static class GallerySiloBuilderExtensions
 {
     /// <summary>
-    /// Everything the gallery grains need on a silo: validated <see cref="GalleryOptions"/>, the face image store under
-    /// <c>&lt;Home&gt;/faces</c>, the served model (loaded from <c>&lt;Home&gt;/models</c>) and its embedding batcher, and a startup
+    /// Everything the gallery grains need on a silo: validated <see cref="GalleryOptions"/>, the face image store (default
+    /// <c>&lt;Home&gt;/faces</c>), the served model (loaded from <c>&lt;Home&gt;/models</c>) and its embedding batcher, and a startup
     /// task that loads the model and registers it. The host registers grain storage named <see cref="GalleryStorage.ProviderName"/>
     /// and clustering itself.
     /// </summary>
@@ -22,7 +22,7 @@ public static class GallerySiloBuilderExtensions
 
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<GalleryOptions>, GalleryOptionsValidator>();
-        silo.Services.AddSingleton<IFaceImageStore>(sp => new FileFaceImageStore(Path.Combine(sp.GetRequiredService<IOptions<GalleryOptions>>().Value.Home, "faces")));
+        silo.Services.AddSingleton<IFaceImageStore>(sp => new FileFaceImageStore(sp.GetRequiredService<IOptions<GalleryOptions>>().Value.ResolvedFacesDirectory));
         silo.Services.AddSingleton<ServingModel>();
         silo.Services.AddSingleton<EmbeddingBatcher>();
         silo.AddStartupTask<ModelStartupTask>();

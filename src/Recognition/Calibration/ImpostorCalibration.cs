@@ -8,12 +8,16 @@ using FaceGrains.Recognition.Similarity;
 namespace FaceGrains.Recognition.Calibration;
 
 /// <summary>
-/// Measures a model version's impostor-score tail on every cross-identity pair of a labelled image set
-/// (LFW: about 87 million pairs, a few seconds of <see cref="SimilarityKernels.ScoreBatch"/>), so the gallery can
-/// derive an open-set threshold for any gallery size from it.
+/// Measures a model version's impostor-score tail on a labelled image set, so the gallery can derive an open-set
+/// threshold for any gallery size from it: every image is scored against the centroid of the first K images of every
+/// other identity that has K images (K = 1: every cross-identity pair of images; LFW then gives about 87 million pairs,
+/// a few seconds of <see cref="SimilarityKernels.ScoreBatch"/>).
 /// </summary>
 public static class ImpostorCalibration
 {
+    /// <summary>Images per centroid unless told otherwise: the gallery's usual enrolment.</summary>
+    public const int DefaultEnrolledPerIdentity = 3;
+
     /// <summary>Histogram resolution in cosine: thresholds are exact to this step.</summary>
     public const double BinWidth = 1e-4;
 
@@ -30,7 +34,7 @@ public static class ImpostorCalibration
     /// Embeds every image of a folder-per-person dataset with <paramref name="embedder"/> (images that fail to decode
     /// are left out) and measures the tail. Save it with <see cref="ImpostorTail.SaveTo"/>.
     /// </summary>
-    public static ImpostorTail CalibrateFolder(FaceEmbedder embedder, string dataFolder, CropPolicy? crop, Action<int, int>? progress = null)
+    public static ImpostorTail CalibrateFolder(FaceEmbedder embedder, string dataFolder, CropPolicy? crop, int enrolledPerIdentity = DefaultEnrolledPerIdentity, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         var dataset = FolderDataset.Open(dataFolder);
@@ -55,17 +59,19 @@ public static class ImpostorCalibration
         }
 
         var source = $"{Path.GetFullPath(dataFolder)} (crop {crop?.ToString() ?? "manifest default"})";
-        return Measure(embedder.Version, matrix, dim, keep.Select(i => labels[i]).ToArray(), source);
+        return Measure(embedder.Version, matrix, dim, keep.Select(i => labels[i]).ToArray(), source, enrolledPerIdentity);
     }
 
     /// <summary>
     /// The impostor tail of L2-normalised <paramref name="embeddings"/> (row-major, one row per image) labelled by
-    /// identity: every pair of rows with different labels is scored once.
+    /// identity. K = 1: every pair of rows with different labels, once. K &gt; 1: every row against the centroid
+    /// (normalised mean) of the first K rows of every other label that has K rows.
     /// </summary>
-    public static ImpostorTail Measure(ModelVersion version, float[] embeddings, int dim, IReadOnlyList<int> labels, string source)
+    public static ImpostorTail Measure(ModelVersion version, float[] embeddings, int dim, IReadOnlyList<int> labels, string source, int enrolledPerIdentity = 1)
     {
         ArgumentNullException.ThrowIfNull(version);
-        var histogram = Histogram(embeddings, dim, labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(enrolledPerIdentity);
+        var histogram = enrolledPerIdentity == 1 ? Histogram(embeddings, dim, labels) : CentroidHistogram(embeddings, dim, labels, enrolledPerIdentity);
         var pairs = histogram.Sum();
         if (pairs < MinExceedances)
         {
@@ -78,6 +84,7 @@ public static class ImpostorCalibration
             Source = source,
             CreatedUtc = DateTimeOffset.UtcNow,
             Identities = labels.Distinct().Count(),
+            EnrolledPerIdentity = enrolledPerIdentity,
             Images = labels.Count,
             Pairs = pairs,
             MaxScore = BinEdge(Array.FindLastIndex(histogram, c => c > 0) + 1),
@@ -119,6 +126,77 @@ public static class ImpostorCalibration
                         if (labels[a + c] != label)
                         {
                             local.Bins[BinOf(row[c])]++;
+                        }
+                    }
+                }
+
+                return local;
+            },
+            local =>
+            {
+                lock (total)
+                {
+                    for (var b = 0; b < BinCount; b++)
+                    {
+                        total[b] += local.Bins[b];
+                    }
+                }
+            });
+        return total;
+    }
+
+    /// <summary>Counts of impostor scores of every row against the K-row centroids of the other labels.</summary>
+    internal static long[] CentroidHistogram(float[] embeddings, int dim, IReadOnlyList<int> labels, int k)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentNullException.ThrowIfNull(labels);
+        var n = SimilarityKernels.RowCount(embeddings.Length, dim);
+        if (labels.Count != n)
+        {
+            throw new ArgumentException($"{labels.Count} labels for {n} embeddings.", nameof(labels));
+        }
+
+        var centroids = new List<float>();
+        var centroidLabels = new List<int>();
+        foreach (var group in Enumerable.Range(0, n).GroupBy(i => labels[i]).Where(g => g.Count() >= k))
+        {
+            var centroid = new float[dim];
+            foreach (var row in group.Take(k))
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(centroid, embeddings.AsSpan(row * dim, dim), centroid);
+            }
+
+            VectorMath.L2Normalize(centroid);
+            centroids.AddRange(centroid);
+            centroidLabels.Add(group.Key);
+        }
+
+        var gallery = centroids.ToArray();
+        var m = centroidLabels.Count;
+        var total = new long[BinCount];
+        if (m == 0)
+        {
+            return total;
+        }
+
+        var blocks = (n + ProbesPerBlock - 1) / ProbesPerBlock;
+        Parallel.For(
+            0,
+            blocks,
+            () => (Bins: new long[BinCount], Scores: new float[ProbesPerBlock * m]),
+            (block, _, local) =>
+            {
+                var a = block * ProbesPerBlock;
+                var count = Math.Min(ProbesPerBlock, n - a);
+                SimilarityKernels.ScoreBatch(embeddings.AsSpan(a * dim, count * dim), count, gallery, dim, local.Scores);
+                for (var p = 0; p < count; p++)
+                {
+                    var label = labels[a + p];
+                    for (var c = 0; c < m; c++)
+                    {
+                        if (centroidLabels[c] != label)
+                        {
+                            local.Bins[BinOf(local.Scores[(p * m) + c])]++;
                         }
                     }
                 }

@@ -34,7 +34,15 @@ public sealed record ImpostorTail
     [JsonPropertyName("images")]
     public int Images { get; init; }
 
-    /// <summary>Impostor pairs scored (every pair of images of different identities).</summary>
+    /// <summary>
+    /// Images per impostor centroid: 1 = image against image; K &gt; 1 = image against the centroid of K images of another
+    /// identity, as the gallery scores probes (centroids sit closer to every face than single images do, so their
+    /// impostor scores run higher).
+    /// </summary>
+    [JsonPropertyName("enrolled_per_identity")]
+    public int EnrolledPerIdentity { get; init; } = 1;
+
+    /// <summary>Impostor comparisons scored (image against image or centroid of a different identity).</summary>
     [JsonPropertyName("pairs")]
     public long Pairs { get; init; }
 
