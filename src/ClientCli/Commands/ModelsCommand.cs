@@ -23,9 +23,14 @@ public static class ModelsCommand
     private static Command Calibrate()
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder-per-person image set (e.g. LFW); every cross-identity pair is an impostor pair.", Required = true };
+        var enrolled = new Option<int>("--enroll-per-identity")
+        {
+            Description = "K: impostor scores are taken against centroids of K images per identity, as the gallery compares probes with centroids.",
+            DefaultValueFactory = _ => ImpostorCalibration.DefaultEnrolledPerIdentity,
+        };
         var command = new Command("calibrate", "Measure a model version's impostor-score tail (for open-set thresholds at any gallery size) and store it beside its manifest.")
         {
-            data, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
+            data, enrolled, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
         };
         command.SetAction(parse =>
         {
@@ -34,7 +39,7 @@ public static class ModelsCommand
             var crop = CliOptions.ResolveCrop(parse, model, CliOptions.PresetFor(model, parse.GetValue(data)!));
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
             var tail = output.WithProgress("embedding", progress =>
-                ImpostorCalibration.CalibrateFolder(embedder, parse.GetValue(data)!.FullName, crop, progress));
+                ImpostorCalibration.CalibrateFolder(embedder, parse.GetValue(data)!.FullName, crop, parse.GetValue(enrolled), progress));
             tail.SaveTo(model);
             var probe = new[] { 1e-2, 1e-3, 1e-4, 1e-5, 1e-6 };
             output.Result(
