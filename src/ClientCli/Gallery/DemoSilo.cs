@@ -17,11 +17,18 @@ public sealed class DemoSilo : IAsyncDisposable
     private readonly IHost host;
     private readonly string scratch;
 
-    private DemoSilo(IHost host, string scratch)
+    private DemoSilo(IHost host, string scratch, int gatewayPort)
     {
         this.host = host;
         this.scratch = scratch;
+        GatewayPort = gatewayPort;
     }
+
+    /// <summary>Cluster and service id of the demo silo (for a client: --cluster-id).</summary>
+    public const string ClusterId = "facegrains-demo";
+
+    /// <summary>The loopback gateway port clients can connect to.</summary>
+    public int GatewayPort { get; }
 
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
@@ -33,10 +40,11 @@ public sealed class DemoSilo : IAsyncDisposable
         Directory.CreateDirectory(scratch);
         Directory.CreateSymbolicLink(Path.Combine(scratch, "models"), home.ModelsDirectory);
 
+        var gatewayPort = FreePort();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddFilter(level => level >= LogLevel.Error);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(FreePort(), FreePort(), serviceId: "facegrains-demo", clusterId: "facegrains-demo")
+            .UseLocalhostClustering(FreePort(), gatewayPort, serviceId: ClusterId, clusterId: ClusterId)
             .AddMemoryGrainStorage(GalleryStorage.ProviderName)
             .AddFaceGallery(gallery =>
             {
@@ -46,7 +54,7 @@ public sealed class DemoSilo : IAsyncDisposable
         var host = builder.Build();
         log("starting an in-process embedded silo");
         await host.StartAsync(cancellationToken);
-        return new DemoSilo(host, scratch);
+        return new DemoSilo(host, scratch, gatewayPort);
     }
 
     public async ValueTask DisposeAsync()
