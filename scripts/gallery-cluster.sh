@@ -16,7 +16,7 @@ base_silo="${FACEGRAINS_CLUSTER_BASE_SILO:-22000}"
 base_gateway="${FACEGRAINS_CLUSTER_BASE_GATEWAY:-32000}"
 base_http="${FACEGRAINS_CLUSTER_BASE_HTTP:-5280}"
 models="${FACEGRAINS_HOME:-$HOME/.facegrains}/models"
-silo_bin="src/Silo/bin/Release/net10.0/linux-x64/facegrains-silo"
+silo_bin="${FACEGRAINS_SILO_BIN:-src/Silo/bin/Release/net10.0/linux-x64/facegrains-silo}"
 
 start() {
   local n="$1"

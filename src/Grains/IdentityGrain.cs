@@ -246,6 +246,12 @@ public sealed class IdentityGrain(
             await state.WriteStateAsync();
             await PublishAsync(before);
         }
+        else
+        {
+            // A retry of an enrolment whose state write succeeded but whose publish failed (a shard's or directory's
+            // silo died) finds nothing to change: publish again, or the identity stays unsearchable. Upserts are idempotent.
+            await PublishAsync(State.Centroids.Keys.ToList());
+        }
 
         return new EnrollmentResult(Id, outcomes, View());
     }
