@@ -20,6 +20,7 @@ silo_bin="${FACEGRAINS_SILO_BIN:-src/Silo/bin/Release/net10.0/linux-x64/facegrai
 
 start() {
   local n="$1"
+  rm -rf "$run/redis"
   mkdir -p "$run/redis" "$run/home"
   [ -e "$run/home/models" ] || ln -s "$models" "$run/home/models"
   [ -x "$silo_bin" ] || dotnet build -c Release src/Silo -v q -nologo
@@ -50,12 +51,21 @@ gateways() {
 }
 
 stop() {
+  local pids=()
   for pidfile in "$run"/silo-*.pid; do
     [ -e "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
+    pids+=("$(cat "$pidfile")")
     rm -f "$pidfile"
   done
-  sleep 2
+  [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true
+  # A silo still shutting down would write its membership into the next run's Redis: wait, then insist.
+  for _ in $(seq 100); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$run/home/faces"
 }
