@@ -246,6 +246,12 @@ public sealed class IdentityGrain(
             await state.WriteStateAsync();
             await PublishAsync(before);
         }
+        else if (outcomes.Any(o => o.Status == FaceStatus.Duplicate))
+        {
+            // A retry of an enrolment whose answer was lost: publish again, in case the first attempt stored the faces
+            // but failed before its shard heard of them. Both pushes are idempotent.
+            await PublishAsync(State.Centroids.Keys.ToList());
+        }
 
         return new EnrollmentResult(Id, outcomes, View());
     }
