@@ -14,7 +14,7 @@ public sealed class GalleryOptions
     /// <summary>The face image directory in effect.</summary>
     public string ResolvedFacesDirectory => string.IsNullOrWhiteSpace(FacesDirectory) ? Path.Combine(Home, "faces") : FacesDirectory;
 
-    /// <summary>Shards per model version. Fixed once a gallery holds identities (it decides which shard an identity lives in).</summary>
+    /// <summary>Shards per model version; every silo must agree. Shards are rebuilt from the identity directory, so it may change between whole-cluster restarts.</summary>
     public int ShardCount { get; set; } = 16;
 
     /// <summary>false: shards keep one centroid row per identity. true: every face embedding, an identity scoring as its best face.</summary>

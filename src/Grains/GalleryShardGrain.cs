@@ -117,7 +117,13 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
         }
 
         var faces = options.StoreAllFaceEmbeddings && entry.FaceCount > 0 && entry.FaceEmbeddings.Length == entry.FaceCount * dim;
-        rowsById[entry.IdentityId] = faces ? entry.FaceEmbeddings : entry.Centroid;
+        var rows = faces ? entry.FaceEmbeddings : entry.Centroid;
+        if (rowsById.TryGetValue(entry.IdentityId, out var known) && known.AsSpan().SequenceEqual(rows))
+        {
+            return; // a repeated push (a retried enrolment) leaves the matrix as it is
+        }
+
+        rowsById[entry.IdentityId] = rows;
         dirty = true;
     }
 

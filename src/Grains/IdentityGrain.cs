@@ -246,10 +246,10 @@ public sealed class IdentityGrain(
             await state.WriteStateAsync();
             await PublishAsync(before);
         }
-        else
+        else if (outcomes.Any(o => o.Status == FaceStatus.Duplicate))
         {
-            // A retry of an enrolment whose state write succeeded but whose publish failed (a shard's or directory's
-            // silo died) finds nothing to change: publish again, or the identity stays unsearchable. Upserts are idempotent.
+            // A retry of an enrolment whose answer was lost: publish again, in case the first attempt stored the faces
+            // but failed before its shard heard of them. Both pushes are idempotent.
             await PublishAsync(State.Centroids.Keys.ToList());
         }
 

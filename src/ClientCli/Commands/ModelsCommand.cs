@@ -39,7 +39,7 @@ public static class ModelsCommand
             var crop = CliOptions.ResolveCrop(parse, model, CliOptions.PresetFor(model, parse.GetValue(data)!));
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
             var tail = output.WithProgress("embedding", progress =>
-                ImpostorCalibration.CalibrateFolder(embedder, parse.GetValue(data)!.FullName, crop, parse.GetValue(enrolled), progress));
+                ImpostorCalibration.CalibrateFolder(embedder, parse.GetValue(data)!.FullName, crop, progress, parse.GetValue(enrolled)));
             tail.SaveTo(model);
             var probe = new[] { 1e-2, 1e-3, 1e-4, 1e-5, 1e-6 };
             output.Result(

@@ -34,7 +34,7 @@ public static class ImpostorCalibration
     /// Embeds every image of a folder-per-person dataset with <paramref name="embedder"/> (images that fail to decode
     /// are left out) and measures the tail. Save it with <see cref="ImpostorTail.SaveTo"/>.
     /// </summary>
-    public static ImpostorTail CalibrateFolder(FaceEmbedder embedder, string dataFolder, CropPolicy? crop, int enrolledPerIdentity = DefaultEnrolledPerIdentity, Action<int, int>? progress = null)
+    public static ImpostorTail CalibrateFolder(FaceEmbedder embedder, string dataFolder, CropPolicy? crop, Action<int, int>? progress = null, int enrolledPerIdentity = DefaultEnrolledPerIdentity)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         var dataset = FolderDataset.Open(dataFolder);
