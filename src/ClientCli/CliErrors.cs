@@ -35,12 +35,13 @@ public static class CliErrors
 
     private static bool IsUserError(Exception e) => e is ImageRejectedException or ModelNotFoundException or InvalidModelException
         or ExecutionProviderUnavailableException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
-        or FormatException or ArgumentOutOfRangeException or UnauthorizedAccessException or InvalidOperationException;
+        or FormatException or Gallery.GatewayUnavailableException or ArgumentOutOfRangeException or UnauthorizedAccessException or InvalidOperationException;
 
     private static string Kind(Exception e) => e switch
     {
         ImageRejectedException r => $"image_{r.Reason}".ToLowerInvariant(),
         ModelNotFoundException => "model_not_found",
+        Gallery.GatewayUnavailableException => "gateway_unavailable",
         InvalidModelException => "invalid_model",
         ExecutionProviderUnavailableException => "provider_unavailable",
         _ => e.GetType().Name,

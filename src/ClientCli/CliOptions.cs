@@ -73,4 +73,15 @@ public static class CliOptions
             MaxBatchSize = options.Contains(BatchSize) ? parse.GetValue(BatchSize) : defaults.MaxBatchSize,
         };
     }
+
+    /// <summary>
+    /// The manifest's crop preset named after a data folder (LFW's folder "lfw" → preset "lfw"), or null. A face set
+    /// framed its own way gets its own preset, and every command reading that set (eval openset, models calibrate,
+    /// demo) then crops it alike unless --crop says otherwise.
+    /// </summary>
+    public static string? PresetFor(ModelVersion model, DirectoryInfo data)
+    {
+        var name = data.Name.ToLowerInvariant();
+        return model.Manifest.Preprocessing.CropPresets.ContainsKey(name) ? name : null;
+    }
 }

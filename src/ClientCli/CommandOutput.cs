@@ -66,4 +66,40 @@ public sealed class CommandOutput(bool json)
             });
         return result;
     }
+
+    /// <summary>The async form of <see cref="WithProgress{T}"/>; the progress callback may be called from several threads.</summary>
+    public async Task WithProgressAsync(string title, Func<Action<int, int>, Task> work)
+    {
+        if (IsJson || Console.IsErrorRedirected)
+        {
+            var lastReported = -1;
+            var gate = new object();
+            await work((done, total) =>
+            {
+                var percent = total == 0 ? 100 : done * 100 / total;
+                lock (gate)
+                {
+                    if (!IsJson && percent / 10 != lastReported / 10)
+                    {
+                        lastReported = percent;
+                        Console.Error.WriteLine($"{title}: {done}/{total}");
+                    }
+                }
+            });
+            return;
+        }
+
+        await Error.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(title);
+                await work((done, total) =>
+                {
+                    task.MaxValue = Math.Max(1, total);
+                    task.Value = done;
+                });
+                task.Value = task.MaxValue;
+            });
+    }
 }

@@ -12,7 +12,15 @@ public static class FaceGrainsCli
         {
             CliOptions.Json,
             CliOptions.Home,
+            Gallery.GalleryConnection.Gateway,
+            Gallery.GalleryConnection.ClusterId,
         };
+        root.Subcommands.Add(EnrollCommand.Create());
+        root.Subcommands.Add(EnrollFolderCommand.Create());
+        root.Subcommands.Add(IdentifyCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(GalleryCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());

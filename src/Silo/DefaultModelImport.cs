@@ -14,6 +14,8 @@ public sealed class DefaultModelImport(ModelStore store, FaceGrainsHome home, bo
             return Task.CompletedTask;
         }
 
+        // Silos of one cluster share the data directory: the first to start imports, the others wait and find it.
+        using var gate = ExclusiveFile.Acquire(Path.Combine(home.Root, "model-import.lock"), TimeSpan.FromMinutes(10), cancellationToken);
         var version = FaceApiImporter.EnsureImported(store, home.CacheDirectory, message => logger.LogInformation("{Message}", message));
         logger.LogInformation("Default model {Name} {Id} in {Store}", version.Manifest.Name, version.ShortId, store.Root);
         return Task.CompletedTask;

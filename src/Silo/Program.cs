@@ -1,8 +1,4 @@
 using FaceGrains.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddFaceGrainsSilo();
-
-var app = builder.Build();
-app.MapFaceGrainsApi();
+var app = SiloApp.Create(args);
 app.Run();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace FaceGrains.Silo;
 
 /// <summary>Settings under the "FaceGrains" configuration section (appsettings.json, FaceGrains__X env vars, --FaceGrains:X=…).</summary>
@@ -5,9 +7,48 @@ public sealed class SiloOptions
 {
     public const string Section = "FaceGrains";
 
-    /// <summary>Data directory (model store, caches). Empty: $FACEGRAINS_HOME, else ~/.facegrains.</summary>
+    /// <summary>Data directory: model store, caches, stored face images and (embedded) the grain state file. Empty: $FACEGRAINS_HOME, else ~/.facegrains. Cluster: every silo points at the same directory.</summary>
     public string Home { get; set; } = "";
 
     /// <summary>Import the default face-api model on start when the model store has none.</summary>
     public bool ImportDefaultModel { get; set; } = true;
+
+    public SiloProfile Profile { get; set; } = SiloProfile.Embedded;
+
+    /// <summary>Silo-to-silo port. Distinct per silo process on one machine.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port Orleans clients (the facegrains CLI) connect to. Distinct per silo process on one machine.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Orleans cluster id; silos and clients must agree.</summary>
+    public string ClusterId { get; set; } = "facegrains";
+
+    /// <summary>Orleans service id: keys the grain state, so it must stay the same across deployments.</summary>
+    public string ServiceId { get; set; } = "facegrains";
+
+    /// <summary>Cluster profile: StackExchange.Redis configuration string of the Redis holding membership and grain state.</summary>
+    public string Redis { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>Largest HTTP request body in bytes (all files of one request together).</summary>
+    public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Most image files in one request.</summary>
+    public int MaxFilesPerRequest { get; set; } = 64;
+
+    /// <summary>Serve the Orleans Dashboard at /dashboard.</summary>
+    public bool Dashboard { get; set; } = true;
+
+    /// <summary>Reads and checks the section; a bad setting stops the start with every problem listed.</summary>
+    public static SiloOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<SiloOptions>() ?? new SiloOptions();
+        var result = new SiloOptionsValidator().Validate(null, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Section, typeof(SiloOptions), result.Failures);
+        }
+
+        return options;
+    }
 }

@@ -42,7 +42,7 @@ public static class TestModels
         return FaceApiImporter.EnsureImported(new ModelStore(Home.ModelsDirectory), Home.CacheDirectory);
     }
 
-    private static FileStream AcquireLock(string path)
+    internal static FileStream AcquireLock(string path)
     {
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (true)

@@ -26,6 +26,8 @@ public static class BenchCommand
         command.Subcommands.Add(Embedder());
         command.Subcommands.Add(Decode());
         command.Subcommands.Add(Similarity());
+        command.Subcommands.Add(GalleryBenchCommand.Gallery());
+        command.Subcommands.Add(GalleryBenchCommand.EnrollDurability());
         return command;
     }
 

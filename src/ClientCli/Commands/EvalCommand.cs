@@ -121,7 +121,7 @@ public static class EvalCommand
         var minImages = new Option<int>("--min-images") { Description = "M: only identities with at least M images take part.", DefaultValueFactory = _ => 5 };
         var unknown = new Option<double>("--unknown-fraction") { Description = "F: share of those identities held out as unknown (never enrolled).", DefaultValueFactory = _ => 0.25 };
         var seed = new Option<int>("--seed") { Description = "Seed for the split.", DefaultValueFactory = _ => 1 };
-        var command = new Command("openset", "Open-set identification on a folder-per-person set: rank-1 and FNIR at FPIR 1e-2 / 1e-3.")
+        var command = new Command("openset", "Open-set identification on a folder-per-person set: rank-1 and FNIR at FPIR 1e-2 / 1e-3. Crop: --crop, else the manifest preset named after the data folder (lfw), else the manifest's crop.")
         {
             Data, enroll, minImages, unknown, seed, CliOptions.Model, CliOptions.Crop, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
         };
@@ -129,7 +129,7 @@ public static class EvalCommand
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var crop = CliOptions.ResolveCrop(parse, model);
+            var crop = CliOptions.ResolveCrop(parse, model, CliOptions.PresetFor(model, parse.GetValue(Data)!));
             var k = parse.GetValue(enroll);
             var m = parse.GetValue(minImages);
             if (m <= k)

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A local FaceGrains cluster for the measurements in docs/BENCHMARKS.md ("Gallery host").
+#
+#   scripts/gallery-cluster.sh start N   private redis-server + N silo processes (cluster profile)
+#   scripts/gallery-cluster.sh stop      stops them all (kill -9 of one silo is the caller's business)
+#   scripts/gallery-cluster.sh gateways  prints the gateway list for facegrains --gateway
+#
+# Everything lives under $FACEGRAINS_CLUSTER_RUN (default /tmp/facegrains-cluster): redis/ (append-only file on),
+# home/ (the one data directory every silo shares: models/ linked to ~/.facegrains/models, faces/), silo-<i>.log.
+# Silo i (1-based) listens on silo port BASE_SILO+i, gateway BASE_GATEWAY+i, HTTP BASE_HTTP+i.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run="${FACEGRAINS_CLUSTER_RUN:-/tmp/facegrains-cluster}"
+redis_port="${FACEGRAINS_CLUSTER_REDIS_PORT:-6393}"
+base_silo="${FACEGRAINS_CLUSTER_BASE_SILO:-22000}"
+base_gateway="${FACEGRAINS_CLUSTER_BASE_GATEWAY:-32000}"
+base_http="${FACEGRAINS_CLUSTER_BASE_HTTP:-5280}"
+models="${FACEGRAINS_HOME:-$HOME/.facegrains}/models"
+silo_bin="${FACEGRAINS_SILO_BIN:-src/Silo/bin/Release/net10.0/linux-x64/facegrains-silo}"
+
+start() {
+  local n="$1"
+  rm -rf "$run/redis"
+  mkdir -p "$run/redis" "$run/home"
+  [ -e "$run/home/models" ] || ln -s "$models" "$run/home/models"
+  [ -x "$silo_bin" ] || dotnet build -c Release src/Silo -v q -nologo
+  redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run/redis" --appendonly yes --save "" \
+    --daemonize yes --pidfile "$run/redis/redis.pid" --logfile "$run/redis/redis.log"
+  until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
+  redis-cli -p "$redis_port" flushall >/dev/null
+  for i in $(seq 1 "$n"); do
+    "$silo_bin" --contentRoot "$PWD/src/Silo" \
+      --FaceGrains:Profile=cluster --FaceGrains:Redis="127.0.0.1:$redis_port" --FaceGrains:Home="$run/home" \
+      --FaceGrains:SiloPort=$((base_silo + i)) --FaceGrains:GatewayPort=$((base_gateway + i)) \
+      --Urls="http://127.0.0.1:$((base_http + i))" ${FACEGRAINS_CLUSTER_SILO_ARGS:-} \
+      >"$run/silo-$i.log" 2>&1 &
+    echo $! >"$run/silo-$i.pid"
+  done
+  for i in $(seq 1 "$n"); do
+    until curl -sf "http://127.0.0.1:$((base_http + i))/health" >/dev/null; do
+      kill -0 "$(cat "$run/silo-$i.pid")" 2>/dev/null || { echo "silo $i died; see $run/silo-$i.log" >&2; exit 1; }
+      sleep 0.5
+    done
+  done
+  echo "cluster of $n silos up; gateways: $(gateways "$n")" >&2
+}
+
+gateways() {
+  local n="${1:-$(ls "$run"/silo-*.pid 2>/dev/null | wc -l)}"
+  seq 1 "$n" | sed "s/.*/127.0.0.1:\$(( $base_gateway + & ))/" | while read -r line; do eval echo "$line"; done | paste -sd,
+}
+
+stop() {
+  local pids=()
+  for pidfile in "$run"/silo-*.pid; do
+    [ -e "$pidfile" ] || continue
+    pids+=("$(cat "$pidfile")")
+    rm -f "$pidfile"
+  done
+  [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true
+  # A silo still shutting down would write its membership into the next run's Redis: wait, then insist.
+  for _ in $(seq 100); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$run/home/faces"
+}
+
+case "${1:-}" in
+  start) start "${2:-3}" ;;
+  stop) stop ;;
+  gateways) gateways "${2:-}" ;;
+  *) echo "usage: $0 start N | stop | gateways" >&2; exit 2 ;;
+esac

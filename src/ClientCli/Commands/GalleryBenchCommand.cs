@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FaceGrains.ClientCli.Gallery;
+using FaceGrains.Grains.Interfaces;
+using FaceGrains.Recognition.Datasets;
+using Orleans.Runtime;
+using Spectre.Console;
+
+namespace FaceGrains.ClientCli.Commands;
+
+/// <summary>
+/// <c>facegrains bench gallery | enroll-durability</c>: measurements through a running silo cluster (over --gateway).
+/// Figures only, no assertions: the numbers go to docs/BENCHMARKS.md.
+/// </summary>
+public static class GalleryBenchCommand
+{
+    public static Command Gallery()
+    {
+        var identities = new Option<int>("--identities") { Description = "Identities to enrol as random unit vectors (embedding-in) before measuring; 0 = use the gallery as it is.", DefaultValueFactory = _ => 10_000 };
+        var probes = new Option<int>("--probes") { Description = "Identify calls to time (one probe each).", DefaultValueFactory = _ => 2_000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Identify calls in flight at once.", DefaultValueFactory = _ => 8 };
+        var prefix = new Option<string>("--prefix") { Description = "Identity id prefix of the synthetic identities.", DefaultValueFactory = _ => "bench-" };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
+        var command = new Command("gallery", "Identify latency (p50, p99) and throughput through the grains, embedding-in, with N synthetic identities.")
+        {
+            identities, probes, concurrency, prefix, seed,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            await using var gallery = await GalleryConnection.OpenAsync(parse);
+            var grains = gallery.Grains;
+            var registry = await grains.GetGrain<IModelRegistryGrain>(0).GetAsync();
+            var dim = registry.Versions.First(v => v.Id == registry.ActiveVersion).EmbeddingSize;
+            var n = parse.GetValue(identities);
+            var random = new Random(parse.GetValue(seed));
+
+            var enrolSeconds = 0.0;
+            if (n > 0)
+            {
+                var clock = Stopwatch.StartNew();
+                await output.WithProgressAsync("enrolling vectors", async progress =>
+                {
+                    var done = 0;
+                    await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, _) =>
+                    {
+                        var vector = UnitVector(new Random(parse.GetValue(seed) * 1_000_003 + i), dim);
+                        await grains.GetGrain<IIdentityGrain>($"{parse.GetValue(prefix)}{i}")
+                            .EnrollEmbeddingsAsync(new EmbeddingEnrollRequest([new FaceVector("v0", vector)]));
+                        var d = Interlocked.Increment(ref done);
+                        if (d % 500 == 0 || d == n)
+                        {
+                            progress(d, n);
+                        }
+                    });
+                });
+                enrolSeconds = clock.Elapsed.TotalSeconds;
+            }
+
+            var matcher = grains.GetGrain<IMatcherGrain>(0);
+            var calls = parse.GetValue(probes);
+            var probeVectors = Enumerable.Range(0, calls).Select(_ => UnitVector(random, dim)).ToArray();
+
+            // Warm-up: activate every shard and the matcher workers.
+            for (var i = 0; i < 20; i++)
+            {
+                await matcher.IdentifyEmbeddingsAsync(new ProbeBatch(probeVectors[i % calls], 1, dim));
+            }
+
+            var latencies = new double[calls];
+            var total = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, calls), new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(concurrency), CancellationToken = cancellationToken }, async (i, _) =>
+            {
+                var start = Stopwatch.GetTimestamp();
+                await matcher.IdentifyEmbeddingsAsync(new ProbeBatch(probeVectors[i], 1, dim));
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            });
+            var seconds = total.Elapsed.TotalSeconds;
+            Array.Sort(latencies);
+            double Percentile(double p) => latencies[Math.Min(calls - 1, (int)Math.Ceiling(p * calls) - 1)];
+
+            // Statistics last and optional: on an overloaded machine the fan-out to every shard can outlast the response timeout.
+            GalleryStats? stats = null;
+            try
+            {
+                stats = await grains.GetGrain<IGalleryGrain>(0).GetStatsAsync();
+            }
+            catch (TimeoutException e)
+            {
+                output.Log($"gallery stats timed out: {e.Message.Split('.')[0]}");
+            }
+
+            var silos = stats?.Shards.Select(s => s.Silo).Distinct().Count();
+            output.Result(
+                new JsonObject
+                {
+                    ["identities"] = stats?.IdentityCount,
+                    ["shards"] = stats?.Shards.Count,
+                    ["silos_holding_shards"] = silos,
+                    ["dimension"] = dim,
+                    ["enrol_seconds"] = enrolSeconds,
+                    ["enrol_identities_per_second"] = n > 0 ? n / enrolSeconds : null,
+                    ["identify_calls"] = calls,
+                    ["concurrency"] = parse.GetValue(concurrency),
+                    ["p50_ms"] = Percentile(0.50),
+                    ["p99_ms"] = Percentile(0.99),
+                    ["mean_ms"] = latencies.Average(),
+                    ["probes_per_second"] = calls / seconds,
+                },
+                console =>
+                {
+                    var table = new Table().AddColumns("bench gallery", "value");
+                    table.AddRow("identities / shards / silos holding shards", $"{stats?.IdentityCount} / {stats?.Shards.Count} / {silos}");
+                    if (n > 0)
+                    {
+                        table.AddRow("enrolment (embedding-in)", $"{n / enrolSeconds:F0} identities/s");
+                    }
+
+                    table.AddRow("identify latency p50 / p99", $"{Percentile(0.50):F2} / {Percentile(0.99):F2} ms ({parse.GetValue(concurrency)} in flight)");
+                    table.AddRow("identify throughput", $"{calls / seconds:F0} probes/s");
+                    console.Write(table);
+                });
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command EnrollDurability()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "Folder-per-person image set; the first image of each of the first N people is enrolled.", Required = true };
+        var identities = new Option<int>("--identities") { Description = "N: identities to enrol.", DefaultValueFactory = _ => 1_000 };
+        var parallel = new Option<int>("--parallel") { Description = "Enrolments in flight at once.", DefaultValueFactory = _ => 8 };
+        var prefix = new Option<string>("--prefix") { Description = "Identity id prefix.", DefaultValueFactory = _ => "durable-" };
+        var command = new Command("enroll-durability", "Enrol N identities (one real image each), retrying calls that fail while silos come and go; then check that every acknowledged enrolment is present and identifiable.")
+        {
+            data, identities, parallel, prefix,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var people = FolderDataset.Open(parse.GetValue(data)!.FullName).Identities.Take(parse.GetValue(identities)).ToList();
+            await using var gallery = await GalleryConnection.OpenAsync(parse);
+            var grains = gallery.Grains;
+            var acknowledged = new ConcurrentDictionary<string, string>();
+            var errors = new ConcurrentBag<string>();
+            var clock = Stopwatch.StartNew();
+            await output.WithProgressAsync("enrolling", async progress =>
+            {
+                var done = 0;
+                await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = cancellationToken }, async (person, _) =>
+                {
+                    var id = parse.GetValue(prefix) + person.Name;
+                    var image = person.ImagePaths[0];
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            var result = await grains.GetGrain<IIdentityGrain>(id).EnrollAsync(new EnrollRequest([ImageFiles.Read(image)]));
+                            if (result.Faces[0].IsEnrolled)
+                            {
+                                acknowledged[id] = image;
+                            }
+
+                            break;
+                        }
+                        catch (Exception e) when (IsRetriable(e) && attempt < 20)
+                        {
+                            // In flight on a silo that died, or a grain moving: enrolment is idempotent, so send it again.
+                            errors.Add($"{id} attempt {attempt}: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                            await Task.Delay(500 * Math.Min(attempt, 6), cancellationToken);
+                        }
+                    }
+
+                    progress(Interlocked.Increment(ref done), people.Count);
+                });
+            });
+            var enrolSeconds = clock.Elapsed.TotalSeconds;
+
+            // Check: every acknowledged identity is there with its face, and its own image identifies it.
+            var missing = new ConcurrentBag<string>();
+            var notIdentified = new ConcurrentBag<string>();
+            var matcher = grains.GetGrain<IMatcherGrain>(0);
+            await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = cancellationToken }, async (entry, _) =>
+            {
+                var view = await grains.GetGrain<IIdentityGrain>(entry.Key).GetAsync();
+                if (view is null || view.Faces.Count == 0)
+                {
+                    missing.Add(entry.Key);
+                    return;
+                }
+
+                var answer = (await matcher.IdentifyAsync([ImageFiles.Read(entry.Value)], new IdentifyOptions(new ThresholdRequest(Threshold: 0.99))))[0];
+                if (answer.IdentityId != entry.Key)
+                {
+                    notIdentified.Add($"{entry.Key} → {answer.Label}");
+                }
+            });
+
+            var errorTypes = errors.Select(e => e.Split(": ")[1]).GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+            output.Result(
+                new JsonObject
+                {
+                    ["identities"] = people.Count,
+                    ["acknowledged"] = acknowledged.Count,
+                    ["present"] = acknowledged.Count - missing.Count,
+                    ["identifiable"] = acknowledged.Count - missing.Count - notIdentified.Count,
+                    ["missing"] = new JsonArray(missing.Select(m => (JsonNode)m).ToArray()),
+                    ["not_identified"] = new JsonArray(notIdentified.Select(m => (JsonNode)m).ToArray()),
+                    ["retried_calls"] = errors.Count,
+                    ["retried_errors"] = new JsonObject(errorTypes.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+                    ["enrol_seconds"] = enrolSeconds,
+                    ["faces_per_second"] = people.Count / enrolSeconds,
+                },
+                console =>
+                {
+                    var table = new Table().AddColumns("enroll-durability", "value");
+                    table.AddRow("identities / acknowledged", $"{people.Count} / {acknowledged.Count}");
+                    table.AddRow("present / identifiable", $"{acknowledged.Count - missing.Count} / {acknowledged.Count - missing.Count - notIdentified.Count}");
+                    table.AddRow("calls retried", $"{errors.Count} ({Markup.Escape(string.Join(", ", errorTypes.Select(kv => $"{kv.Key} ×{kv.Value}")))})");
+                    table.AddRow("time", $"{enrolSeconds:F1} s ({people.Count / enrolSeconds:F1} faces/s)");
+                    console.Write(table);
+                });
+            return missing.IsEmpty && notIdentified.IsEmpty ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static bool IsRetriable(Exception e) =>
+        e is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or OrleansException
+        || e.InnerException is { } inner && IsRetriable(inner);
+
+    private static float[] UnitVector(Random random, int dim)
+    {
+        var v = new float[dim];
+        double norm = 0;
+        for (var i = 0; i < dim; i++)
+        {
+            // Box–Muller: Gaussian coordinates make the direction uniform on the sphere.
+            var g = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            v[i] = (float)g;
+            norm += g * g;
+        }
+
+        var scale = (float)(1 / Math.Sqrt(norm));
+        for (var i = 0; i < dim; i++)
+        {
+            v[i] *= scale;
+        }
+
+        return v;
+    }
+}

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using FaceGrains.ClientCli.Gallery;
+using FaceGrains.Grains.Interfaces;
+using Spectre.Console;
+
+namespace FaceGrains.ClientCli.Commands;
+
+/// <summary><c>facegrains identify &lt;images…|folder&gt;</c>: one answer per probe, an identity or no-correspondence.</summary>
+public static class IdentifyCommand
+{
+    public const int ProbesPerCall = 32;
+
+    public static readonly Option<double?> TargetFpir = new("--target-fpir") { Description = "Operating point: target open-set FPIR (default: the gallery's, 1e-2)." };
+    public static readonly Option<double?> Threshold = new("--threshold") { Description = "A raw cosine threshold instead of a target FPIR." };
+
+    public static Command Create()
+    {
+        var probes = new Argument<string[]>("probes") { Description = "Probe image files or folders (searched recursively).", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format") { Description = "table, json or csv (--json means json).", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "csv");
+        var candidates = new Option<int?>("--candidates") { Description = "Candidates per probe (default: the gallery's)." };
+        var command = new Command("identify", "Identify probe images against the gallery: one row per probe with the identity or no-correspondence, score and candidates.")
+        {
+            probes, format, candidates, TargetFpir, Threshold,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            var json = parse.GetValue(CliOptions.Json) || parse.GetValue(format) == "json";
+            var output = new CommandOutput(json);
+            var files = ImageFiles.Expand(parse.GetValue(probes)!);
+            var options = new IdentifyOptions(ThresholdFrom(parse), parse.GetValue(candidates));
+            await using var gallery = await GalleryConnection.OpenAsync(parse);
+            var matcher = gallery.Grains.GetGrain<IMatcherGrain>(0);
+            var answers = new List<(string Probe, IdentificationAnswer Answer)>();
+            await output.WithProgressAsync("identifying", async progress =>
+            {
+                foreach (var chunk in files.Chunk(ProbesPerCall))
+                {
+                    var result = await matcher.IdentifyAsync(chunk.Select(ImageFiles.Read).ToList(), options);
+                    answers.AddRange(chunk.Zip(result));
+                    progress(answers.Count, files.Count);
+                }
+            });
+
+            if (parse.GetValue(format) == "csv" && !json)
+            {
+                Console.Out.WriteLine(AnswerFormat.CsvHeader);
+                foreach (var (probe, answer) in answers)
+                {
+                    Console.Out.WriteLine(AnswerFormat.CsvRow(probe, answer));
+                }
+
+                return 0;
+            }
+
+            output.Result(
+                new JsonObject
+                {
+                    ["answers"] = new JsonArray(answers.Select(a => (JsonNode)AnswerFormat.Json(a.Answer, a.Probe)).ToArray()),
+                    ["identified"] = answers.Count(a => a.Answer.Decision == IdentifyDecision.Identified),
+                    ["no_correspondence"] = answers.Count(a => a.Answer.Decision == IdentifyDecision.NoCorrespondence),
+                    ["rejected"] = answers.Count(a => a.Answer.Decision == IdentifyDecision.Rejected),
+                },
+                console =>
+                {
+                    var table = new Table().AddColumns("probe", "answer", "score", "candidates");
+                    foreach (var (probe, a) in answers)
+                    {
+                        var label = a.Decision switch
+                        {
+                            IdentifyDecision.Identified => $"[green]{Markup.Escape(a.Label)}[/]",
+                            IdentifyDecision.NoCorrespondence => $"[yellow]{a.Label}[/]",
+                            _ => $"[red]rejected: {Markup.Escape(a.Rejection?.Message ?? "")}[/]",
+                        };
+                        table.AddRow(Markup.Escape(probe), label, AnswerFormat.Score(a.Score), Markup.Escape(AnswerFormat.Candidates(a)));
+                    }
+
+                    console.Write(table);
+                    if (answers.FirstOrDefault(a => a.Answer.Threshold is not null).Answer?.Threshold is { } t)
+                    {
+                        console.MarkupLine($"[grey]threshold {t.Threshold:F4}: {Markup.Escape(t.Reason)}[/]");
+                    }
+                });
+            return answers.All(a => a.Answer.Decision == IdentifyDecision.Rejected) ? CliErrors.UserError : 0;
+        });
+        return command;
+    }
+
+    public static ThresholdRequest? ThresholdFrom(ParseResult parse)
+    {
+        var target = parse.GetValue(TargetFpir);
+        var raw = parse.GetValue(Threshold);
+        if (target is not null && raw is not null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TargetFpir), "give --target-fpir or --threshold, not both.");
+        }
+
+        if (target is not null && !(target > 0 && target < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TargetFpir), target, "--target-fpir must be between 0 and 1, exclusive.");
+        }
+
+        return target is null && raw is null ? null : new ThresholdRequest(target, raw);
+    }
+}

@@ -1,0 +1,18 @@
+namespace FaceGrains.Grains.Interfaces;
+
+/// <summary>
+/// One partition of the list of identities (key: <see cref="GalleryPartitioning.DirectoryPartitionOf"/>), kept durably
+/// and independent of model versions and shard count, so listings work and a shard of any version can be rebuilt.
+/// </summary>
+[Alias("facegrains.IIdentityDirectoryGrain")]
+public interface IIdentityDirectoryGrain : IGrainWithIntegerKey
+{
+    [Alias("Upsert")]
+    Task UpsertAsync(IdentitySummary identity);
+
+    [Alias("Remove")]
+    Task RemoveAsync(string identityId);
+
+    [Alias("List")]
+    Task<IReadOnlyList<IdentitySummary>> ListAsync();
+}

@@ -1,0 +1,18 @@
+namespace FaceGrains.Grains.Interfaces;
+
+/// <summary>The answer to a verification.</summary>
+/// <param name="Match">Whether the score reached the threshold; null when no score could be computed.</param>
+/// <param name="Score">Cosine similarity of the two embeddings (probe vs image, or probe vs identity centroid).</param>
+/// <param name="Threshold">The 1:1 threshold used and why.</param>
+/// <param name="ProbeRejection">Why the probe image could not be used.</param>
+/// <param name="OtherRejection">Why the second image could not be used.</param>
+/// <param name="IdentityFound">For identity verification: false when the identity is unknown or has no centroid for the model version.</param>
+[GenerateSerializer, Immutable, Alias("facegrains.verification-answer")]
+public sealed record VerificationAnswer(
+    [property: Id(0)] bool? Match,
+    [property: Id(1)] float? Score,
+    [property: Id(2)] AppliedThreshold Threshold,
+    [property: Id(3)] string ModelVersion,
+    [property: Id(4)] ProbeRejection? ProbeRejection = null,
+    [property: Id(5)] ProbeRejection? OtherRejection = null,
+    [property: Id(6)] bool? IdentityFound = null);

@@ -1,0 +1,29 @@
+using FaceGrains.Grains.Interfaces;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace FaceGrains.Grains;
+
+/// <summary>Operator views of the whole gallery. A stateless worker: it only gathers from directory partitions and shards.</summary>
+[StatelessWorker]
+public sealed class GalleryGrain(ServingModel serving, IOptions<GalleryOptions> options) : Grain, IGalleryGrain
+{
+    private readonly GalleryOptions options = options.Value;
+
+    public async Task<IReadOnlyList<IdentitySummary>> ListIdentitiesAsync()
+    {
+        var partitions = await Task.WhenAll(Enumerable.Range(0, GalleryPartitioning.DirectoryPartitions)
+            .Select(p => GrainFactory.GetGrain<IIdentityDirectoryGrain>(p).ListAsync()));
+        return partitions.SelectMany(p => p).OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<GalleryStats> GetStatsAsync()
+    {
+        var model = await serving.GetAsync();
+        var shards = await Task.WhenAll(Enumerable.Range(0, options.ShardCount)
+            .Select(s => GrainFactory.GetGrain<IGalleryShardGrain>(GalleryPartitioning.ShardKey(model.Id, s)).GetStatsAsync()));
+        var identities = shards.Sum(s => s.IdentityCount);
+        var threshold = ThresholdPolicy.ForIdentification(null, identities, options.DefaultTargetFpir, model.Tail, model.Version.Manifest);
+        return new GalleryStats(model.Id, identities, shards.Sum(s => s.Rows), shards, threshold);
+    }
+}

@@ -1,0 +1,107 @@
+using FaceGrains.Recognition;
+
+namespace FaceGrains.Grains;
+
+/// <summary>Settings of the face gallery on a silo (validated at start). Defaults are documented in the README.</summary>
+public sealed class GalleryOptions
+{
+    /// <summary>Data directory: model store (<c>models/</c>), download cache and face images (<c>faces/</c>). In a cluster every silo must see the same directory.</summary>
+    public string Home { get; set; } = FaceGrainsHome.Resolve().Root;
+
+    /// <summary>Where face images are kept; empty = <c>&lt;Home&gt;/faces</c>. In a cluster, a directory every silo shares.</summary>
+    public string FacesDirectory { get; set; } = "";
+
+    /// <summary>The face image directory in effect.</summary>
+    public string ResolvedFacesDirectory => string.IsNullOrWhiteSpace(FacesDirectory) ? Path.Combine(Home, "faces") : FacesDirectory;
+
+    /// <summary>Shards per model version; every silo must agree. Shards are rebuilt from the identity directory, so it may change between whole-cluster restarts.</summary>
+    public int ShardCount { get; set; } = 16;
+
+    /// <summary>false: shards keep one centroid row per identity. true: every face embedding, an identity scoring as its best face.</summary>
+    public bool StoreAllFaceEmbeddings { get; set; }
+
+    /// <summary>Most images the embedder joins into one ONNX Runtime call.</summary>
+    public int EmbedderMaxBatch { get; set; } = 32;
+
+    /// <summary>How long a waiting image may hold its batch open for more requests to join.</summary>
+    public int EmbedderMaxWaitMilliseconds { get; set; } = 2;
+
+    /// <summary>ONNX Runtime intra-op threads per silo; 0 lets ONNX Runtime choose (one per core).</summary>
+    public int EmbedderIntraOpThreads { get; set; }
+
+    /// <summary>The default open-set operating point: target false-positive identification rate at the gallery's current size.</summary>
+    public double DefaultTargetFpir { get; set; } = 1e-2;
+
+    /// <summary>The default 1:1 operating point for verification: target false-match rate of one comparison.</summary>
+    public double VerificationTargetFmr { get; set; } = 1e-3;
+
+    /// <summary>Candidates returned per probe (top-k).</summary>
+    public int CandidateCount { get; set; } = 5;
+
+    /// <summary>Most candidates a request may ask for.</summary>
+    public int MaxCandidateCount { get; set; } = 100;
+
+    /// <summary>Model version to serve: an id or unique prefix in the model store; empty = the imported face-api model (imported on first start).</summary>
+    public string ActiveModel { get; set; } = "";
+
+    /// <summary>Crop preset name or policy (see <c>facegrains embed --crop</c>); empty = the model manifest's default crop.</summary>
+    public string DefaultCrop { get; set; } = "";
+
+    /// <summary>Largest accepted image file, in bytes.</summary>
+    public long MaxImageBytes { get; set; } = Recognition.Images.ImageLimits.DefaultMaxBytes;
+
+    /// <summary>Largest accepted image, in pixels.</summary>
+    public long MaxImagePixels { get; set; } = Recognition.Images.ImageLimits.DefaultMaxPixels;
+
+    /// <summary>The problems with these settings, empty when they are usable.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Home))
+        {
+            problems.Add("Home must name a directory.");
+        }
+
+        if (ShardCount is < 1 or > 4096)
+        {
+            problems.Add($"ShardCount {ShardCount} must be between 1 and 4096.");
+        }
+
+        if (EmbedderMaxBatch is < 1 or > 1024)
+        {
+            problems.Add($"EmbedderMaxBatch {EmbedderMaxBatch} must be between 1 and 1024.");
+        }
+
+        if (EmbedderMaxWaitMilliseconds is < 0 or > 1000)
+        {
+            problems.Add($"EmbedderMaxWaitMilliseconds {EmbedderMaxWaitMilliseconds} must be between 0 and 1000.");
+        }
+
+        if (EmbedderIntraOpThreads < 0)
+        {
+            problems.Add($"EmbedderIntraOpThreads {EmbedderIntraOpThreads} must be 0 (automatic) or more.");
+        }
+
+        if (!(DefaultTargetFpir > 0 && DefaultTargetFpir < 1))
+        {
+            problems.Add($"DefaultTargetFpir {DefaultTargetFpir} must be in (0, 1).");
+        }
+
+        if (!(VerificationTargetFmr > 0 && VerificationTargetFmr < 1))
+        {
+            problems.Add($"VerificationTargetFmr {VerificationTargetFmr} must be in (0, 1).");
+        }
+
+        if (MaxCandidateCount < 1 || CandidateCount < 1 || CandidateCount > MaxCandidateCount)
+        {
+            problems.Add($"CandidateCount {CandidateCount} must be between 1 and MaxCandidateCount {MaxCandidateCount}.");
+        }
+
+        if (MaxImageBytes < 1 || MaxImagePixels < 1 || MaxImagePixels > Recognition.Images.ImageLimits.MaxSupportedPixels)
+        {
+            problems.Add($"MaxImageBytes and MaxImagePixels must be positive (pixels at most {Recognition.Images.ImageLimits.MaxSupportedPixels}).");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,324 @@
+using System.Numerics.Tensors;
+using FaceGrains.Grains.Interfaces;
+using FaceGrains.Recognition.Similarity;
+using Microsoft.Extensions.Options;
+
+namespace FaceGrains.Grains;
+
+/// <summary>
+/// One known person. Not reentrant, on purpose: every change is a read-modify-write of the face list, so concurrent
+/// enrolments to one identity queue behind each other instead of losing faces (only centroid reads interleave).
+/// </summary>
+public sealed class IdentityGrain(
+    [PersistentState("identity", GalleryStorage.ProviderName)] IPersistentState<IdentityState> state,
+    ServingModel serving,
+    IFaceImageStore faceImages,
+    IOptions<GalleryOptions> options) : Grain, IIdentityGrain
+{
+    private readonly GalleryOptions options = options.Value;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private IdentityState State => state.State;
+
+    public async Task<EnrollmentResult> EnrollAsync(EnrollRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Images);
+        var model = await serving.GetAsync();
+        var images = request.Images;
+        var outcomes = new FaceOutcome?[images.Count];
+        var enrolled = State.Faces.Select(f => f.FaceId).ToHashSet(StringComparer.Ordinal);
+        var inRequest = new HashSet<string>(StringComparer.Ordinal);
+        var toEmbed = new List<int>();
+        for (var i = 0; i < images.Count; i++)
+        {
+            var bytes = images[i]?.Bytes ?? [];
+            var name = images[i]?.FileName;
+            if (bytes.Length == 0)
+            {
+                outcomes[i] = new FaceOutcome(i, name, null, FaceStatus.Empty, "The image is empty (no bytes).");
+                continue;
+            }
+
+            var faceId = PreparedImages.FaceIdOf(bytes);
+            if (enrolled.Contains(faceId))
+            {
+                outcomes[i] = new FaceOutcome(i, name, faceId, FaceStatus.Duplicate, "This image is already enrolled under this identity; nothing changed.");
+            }
+            else if (!inRequest.Add(faceId))
+            {
+                outcomes[i] = new FaceOutcome(i, name, faceId, FaceStatus.Duplicate, "The same image appears earlier in this request; enrolled once.");
+            }
+            else
+            {
+                toEmbed.Add(i);
+            }
+        }
+
+        var accepted = new List<FaceRecord>();
+        if (toEmbed.Count > 0)
+        {
+            var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(toEmbed.Select(i => images[i]).ToList());
+            var usable = new List<(int Index, EmbeddedFace Face)>();
+            for (var k = 0; k < toEmbed.Count; k++)
+            {
+                var (i, face) = (toEmbed[k], embedded.Faces[k]);
+                if (face.Rejection is { } rejection)
+                {
+                    outcomes[i] = new FaceOutcome(i, images[i].FileName, face.FaceId, rejection.Status, rejection.Message);
+                }
+                else
+                {
+                    usable.Add((i, face));
+                }
+            }
+
+            // The face index decides which identity owns a face; a claim that names someone else is a conflict.
+            var owners = await Task.WhenAll(usable.Select(u => GrainFactory.GetGrain<IFaceIndexGrain>(u.Face.FaceId).ClaimAsync(Id)));
+            for (var k = 0; k < usable.Count; k++)
+            {
+                var (i, face) = usable[k];
+                var image = images[i];
+                if (owners[k] != Id)
+                {
+                    outcomes[i] = new FaceOutcome(i, image.FileName, face.FaceId, FaceStatus.ConflictsWithOtherIdentity, $"This image is already enrolled under identity '{owners[k]}'.", owners[k]);
+                    continue;
+                }
+
+                var reference = await faceImages.SaveAsync(face.FaceId, image.Bytes);
+                accepted.Add(new FaceRecord
+                {
+                    FaceId = face.FaceId,
+                    ImageReference = reference,
+                    FileName = image.FileName,
+                    SizeBytes = image.Bytes.Length,
+                    Width = face.Width,
+                    Height = face.Height,
+                    EnrolledUtc = DateTimeOffset.UtcNow,
+                    Embeddings = new() { [embedded.ModelVersion] = face.Embedding! },
+                });
+                outcomes[i] = new FaceOutcome(i, image.FileName, face.FaceId, FaceStatus.Accepted, $"Enrolled ({face.Width}×{face.Height}).");
+            }
+        }
+
+        return await CommitAsync(accepted, request.DisplayName, request.Metadata, [.. outcomes.Select(o => o!)]);
+    }
+
+    public async Task<EnrollmentResult> EnrollEmbeddingsAsync(EmbeddingEnrollRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Faces);
+        var model = await serving.GetAsync();
+        if (!string.IsNullOrEmpty(request.ModelVersion) && request.ModelVersion != model.Id)
+        {
+            throw new ArgumentException($"Embeddings of model version {request.ModelVersion} cannot be enrolled: the active version is {model.Id}.", nameof(request));
+        }
+
+        var enrolled = State.Faces.Select(f => f.FaceId).ToHashSet(StringComparer.Ordinal);
+        var outcomes = new List<FaceOutcome>();
+        var accepted = new List<FaceRecord>();
+        for (var i = 0; i < request.Faces.Count; i++)
+        {
+            var face = request.Faces[i];
+            if (face is null || string.IsNullOrWhiteSpace(face.FaceId) || face.Embedding is null || face.Embedding.Length != model.Dimension
+                || !face.Embedding.All(float.IsFinite) || TensorPrimitives.Norm<float>(face.Embedding) == 0)
+            {
+                outcomes.Add(new FaceOutcome(i, null, face?.FaceId, FaceStatus.InvalidEmbedding, $"Needs a face id and {model.Dimension} finite values, not all zero."));
+                continue;
+            }
+
+            if (!enrolled.Add(face.FaceId))
+            {
+                outcomes.Add(new FaceOutcome(i, null, face.FaceId, FaceStatus.Duplicate, "This face id is already enrolled under this identity; nothing changed."));
+                continue;
+            }
+
+            var embedding = face.Embedding.ToArray();
+            VectorMath.L2Normalize(embedding);
+            accepted.Add(new FaceRecord { FaceId = face.FaceId, EnrolledUtc = DateTimeOffset.UtcNow, Embeddings = new() { [model.Id] = embedding } });
+            outcomes.Add(new FaceOutcome(i, null, face.FaceId, FaceStatus.Accepted, "Enrolled (embedding)."));
+        }
+
+        return await CommitAsync(accepted, request.DisplayName, request.Metadata, outcomes);
+    }
+
+    public Task<IdentityView?> GetAsync() => Task.FromResult(State.Exists ? View() : null);
+
+    public async Task<IdentityView?> RenameAsync(string displayName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
+        if (!State.Exists)
+        {
+            return null;
+        }
+
+        if (State.DisplayName != displayName)
+        {
+            State.DisplayName = displayName;
+            State.UpdatedUtc = DateTimeOffset.UtcNow;
+            await state.WriteStateAsync();
+            await Directory().UpsertAsync(Summary());
+        }
+
+        return View();
+    }
+
+    public async Task<bool> RemoveFaceAsync(string faceId)
+    {
+        var face = State.Faces.Find(f => f.FaceId == faceId);
+        if (face is null)
+        {
+            return false;
+        }
+
+        var before = State.Centroids.Keys.ToList();
+        State.Faces.Remove(face);
+        RecomputeCentroids();
+        State.UpdatedUtc = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        await PublishAsync(before);
+        await DeleteImageAsync(face);
+        return true;
+    }
+
+    public async Task<bool> ForgetAsync()
+    {
+        if (!State.Exists)
+        {
+            return false;
+        }
+
+        // Searchable traces first, so a crash part-way leaves an identity that can be forgotten again, never a hidden one.
+        await Task.WhenAll(State.Centroids.Keys.Select(version => Shard(version).RemoveAsync(Id)));
+        await Directory().RemoveAsync(Id);
+        foreach (var face in State.Faces)
+        {
+            await DeleteImageAsync(face);
+        }
+
+        await state.ClearStateAsync();
+        state.State = new IdentityState();
+        DeactivateOnIdle();
+        return true;
+    }
+
+    public Task<IdentityCentroid?> GetCentroidAsync(string modelVersion) =>
+        Task.FromResult(State.Centroids.ContainsKey(modelVersion) ? Entry(modelVersion, withFaces: true) : null);
+
+    private async Task<EnrollmentResult> CommitAsync(List<FaceRecord> accepted, string? displayName, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<FaceOutcome> outcomes)
+    {
+        if (!State.Exists && accepted.Count == 0)
+        {
+            // An identity exists from its first accepted face: a request that enrols nothing creates nothing.
+            return new EnrollmentResult(Id, outcomes, null);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var changed = accepted.Count > 0;
+        if (!State.Exists)
+        {
+            State.CreatedUtc = now;
+            State.DisplayName = Id;
+        }
+
+        if (!string.IsNullOrWhiteSpace(displayName) && displayName != State.DisplayName)
+        {
+            State.DisplayName = displayName;
+            changed = true;
+        }
+
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            if (!State.Metadata.TryGetValue(key, out var old) || old != value)
+            {
+                State.Metadata[key] = value;
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            var before = State.Centroids.Keys.ToList();
+            State.Faces.AddRange(accepted);
+            RecomputeCentroids();
+            State.UpdatedUtc = now;
+            await state.WriteStateAsync();
+            await PublishAsync(before);
+        }
+        else if (outcomes.Any(o => o.Status == FaceStatus.Duplicate))
+        {
+            // A retry of an enrolment whose answer was lost: publish again, in case the first attempt stored the faces
+            // but failed before its shard heard of them. Both pushes are idempotent.
+            await PublishAsync(State.Centroids.Keys.ToList());
+        }
+
+        return new EnrollmentResult(Id, outcomes, View());
+    }
+
+    /// <summary>Centroid per model version: the L2-normalised sum of the faces' normalised embeddings, in enrolment order (as the offline protocol computes it).</summary>
+    private void RecomputeCentroids()
+    {
+        State.Centroids.Clear();
+        foreach (var face in State.Faces)
+        {
+            foreach (var (version, embedding) in face.Embeddings)
+            {
+                if (!State.Centroids.TryGetValue(version, out var sum))
+                {
+                    State.Centroids[version] = sum = new float[embedding.Length];
+                }
+
+                TensorPrimitives.Add(sum, embedding, sum);
+            }
+        }
+
+        foreach (var centroid in State.Centroids.Values)
+        {
+            VectorMath.L2Normalize(centroid);
+        }
+    }
+
+    /// <summary>Pushes the centroids to their shards (removing the identity from versions it no longer has) and the summary to the directory.</summary>
+    private async Task PublishAsync(IReadOnlyList<string> versionsBefore)
+    {
+        await Directory().UpsertAsync(Summary());
+        var pushes = State.Centroids.Keys.Select(version => Shard(version).UpsertAsync(Entry(version, options.StoreAllFaceEmbeddings)))
+            .Concat(versionsBefore.Where(v => !State.Centroids.ContainsKey(v)).Select(version => Shard(version).RemoveAsync(Id)));
+        await Task.WhenAll(pushes);
+    }
+
+    private async Task DeleteImageAsync(FaceRecord face)
+    {
+        if (face.ImageReference is null)
+        {
+            return;
+        }
+
+        await GrainFactory.GetGrain<IFaceIndexGrain>(face.FaceId).ReleaseAsync(Id);
+        await faceImages.DeleteAsync(face.FaceId);
+    }
+
+    private IdentityCentroid Entry(string version, bool withFaces)
+    {
+        var faces = State.Faces.Where(f => f.Embeddings.ContainsKey(version)).ToList();
+        var matrix = withFaces ? faces.SelectMany(f => f.Embeddings[version]).ToArray() : [];
+        return new IdentityCentroid(Id, version, State.Centroids[version], matrix, faces.Count);
+    }
+
+    private IGalleryShardGrain Shard(string version) =>
+        GrainFactory.GetGrain<IGalleryShardGrain>(GalleryPartitioning.ShardKey(version, GalleryPartitioning.ShardOf(Id, options.ShardCount)));
+
+    private IIdentityDirectoryGrain Directory() => GrainFactory.GetGrain<IIdentityDirectoryGrain>(GalleryPartitioning.DirectoryPartitionOf(Id));
+
+    private IdentitySummary Summary() => new(Id, State.DisplayName, State.Faces.Count, State.UpdatedUtc);
+
+    private IdentityView View() => new(
+        Id,
+        State.DisplayName,
+        new Dictionary<string, string>(State.Metadata),
+        State.Faces.Select(f => new FaceView(f.FaceId, f.FileName, f.SizeBytes, f.Width, f.Height, f.ImageReference is not null, f.EnrolledUtc, f.Embeddings.Keys.ToList())).ToList(),
+        State.Centroids.Keys.ToList(),
+        State.CreatedUtc,
+        State.UpdatedUtc);
+}

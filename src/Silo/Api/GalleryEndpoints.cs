@@ -1,0 +1,249 @@
+using System.Globalization;
+using FaceGrains.Grains.Interfaces;
+using FaceGrains.Recognition.Models;
+
+namespace FaceGrains.Silo.Api;
+
+/// <summary>The gallery's HTTP routes. Each turns a request into one grain call and the grain's answer into JSON or a problem.</summary>
+public static class GalleryEndpoints
+{
+    public static IEndpointRouteBuilder MapGalleryEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/health", Health).WithSummary("Liveness and the active model version.");
+        routes.MapGet("/models", (ModelStore store) => Results.Ok(store.List().Select(v => new
+        {
+            id = v.Id,
+            name = v.Manifest.Name,
+            embedding_size = v.Manifest.EmbeddingSize,
+            created_utc = v.Manifest.CreatedUtc,
+        }))).WithSummary("Model versions in this silo's model store.");
+
+        var identities = routes.MapGroup("/identities").WithTags("identities");
+        identities.MapPost("/{id}/faces", Enroll)
+            .Accepts<IFormFileCollection>("multipart/form-data")
+            .Produces<EnrollmentResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Enrol one or more images (multipart file parts) under an identity; optional form field display_name.");
+        identities.MapGet("/", ListIdentities).Produces<IReadOnlyList<IdentitySummary>>().WithSummary("Every identity, ordered by id.");
+        identities.MapGet("/{id}", GetIdentity).Produces<IdentityView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One identity and its faces.");
+        identities.MapDelete("/{id}", Forget).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Forget an identity: faces, stored images, embeddings, shard rows.");
+
+        routes.MapPost("/identify", Identify)
+            .Accepts<IFormFileCollection>("multipart/form-data")
+            .Produces<IdentifyResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithTags("search")
+            .WithSummary("Open-set identification: one answer per probe image (an identity or no-correspondence). Query: target_fpir or threshold, candidates.");
+        routes.MapPost("/verify", Verify)
+            .Accepts<IFormFileCollection>("multipart/form-data")
+            .Produces<VerificationAnswer>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithTags("search")
+            .WithSummary("1:1 verification: two image parts, or one image part and the form field identity. Query: target_fmr or threshold.");
+        return routes;
+    }
+
+    /// <summary>The body of a successful identification.</summary>
+    public sealed record IdentifyResponse(IReadOnlyList<IdentificationAnswer> Answers);
+
+    private static async Task<IResult> Health(IGrainFactory grains, SiloOptions options)
+    {
+        var registry = await grains.GetGrain<IModelRegistryGrain>(0).GetAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        return Results.Ok(new { status = "ok", profile = options.Profile.ToString().ToLowerInvariant(), model_version = registry.ActiveVersion });
+    }
+
+    private static async Task<IResult> Enroll(string id, HttpRequest request, IGrainFactory grains, SiloOptions options, CancellationToken cancellationToken)
+    {
+        if (IdentityIds.Problem(id) is { } idProblem)
+        {
+            return Problems.BadRequest("Bad identity id", idProblem);
+        }
+
+        var (upload, problem) = await UploadedImages.ReadAsync(request, options, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (upload!.Images.Count == 0)
+        {
+            return Problems.BadRequest("No images", "The request has no file parts; send one part per image.");
+        }
+
+        var displayName = upload.Form.TryGetValue("display_name", out var name) && !string.IsNullOrWhiteSpace(name) ? name.ToString() : null;
+        var result = await grains.GetGrain<IIdentityGrain>(id).EnrollAsync(new EnrollRequest(upload.Images, displayName));
+        if (result.Faces.Any(f => f.IsEnrolled))
+        {
+            return Results.Ok(result);
+        }
+
+        var extensions = new Dictionary<string, object?> { ["identity_id"] = id, ["faces"] = result.Faces };
+        var reasons = string.Join("; ", result.Faces.Select(f => $"{f.FileName ?? $"#{f.Index}"}: {f.Message}"));
+        return result.Faces.All(f => f.Status == FaceStatus.ConflictsWithOtherIdentity)
+            ? Problems.Conflict($"No face enrolled under '{id}': {reasons}", extensions)
+            : Problems.Unprocessable("No face enrolled", $"No face enrolled under '{id}': {reasons}", extensions);
+    }
+
+    private static async Task<IResult> ListIdentities(IGrainFactory grains) =>
+        Results.Ok(await grains.GetGrain<IGalleryGrain>(0).ListIdentitiesAsync());
+
+    private static async Task<IResult> GetIdentity(string id, IGrainFactory grains)
+    {
+        if (IdentityIds.Problem(id) is { } idProblem)
+        {
+            return Problems.BadRequest("Bad identity id", idProblem);
+        }
+
+        var view = await grains.GetGrain<IIdentityGrain>(id).GetAsync();
+        return view is null ? Problems.NotFound($"No identity '{id}' in the gallery.") : Results.Ok(view);
+    }
+
+    private static async Task<IResult> Forget(string id, IGrainFactory grains)
+    {
+        if (IdentityIds.Problem(id) is { } idProblem)
+        {
+            return Problems.BadRequest("Bad identity id", idProblem);
+        }
+
+        return await grains.GetGrain<IIdentityGrain>(id).ForgetAsync()
+            ? Results.NoContent()
+            : Problems.NotFound($"No identity '{id}' in the gallery; nothing was removed.");
+    }
+
+    private static async Task<IResult> Identify(HttpRequest request, IGrainFactory grains, SiloOptions options, CancellationToken cancellationToken)
+    {
+        var (threshold, thresholdProblem) = ReadThreshold(request, "target_fpir");
+        if (thresholdProblem is not null)
+        {
+            return thresholdProblem;
+        }
+
+        int? candidates = null;
+        if (request.Query.TryGetValue("candidates", out var c))
+        {
+            if (!int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k is < 1 or > 100)
+            {
+                return Problems.BadRequest("Bad candidates", $"candidates must be a whole number from 1 to 100 (got '{c}').");
+            }
+
+            candidates = k;
+        }
+
+        var (upload, problem) = await UploadedImages.ReadAsync(request, options, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (upload!.Images.Count == 0)
+        {
+            return Problems.BadRequest("No probes", "The request has no file parts; send one part per probe image.");
+        }
+
+        var answers = await grains.GetGrain<IMatcherGrain>(0).IdentifyAsync(upload.Images, new IdentifyOptions(threshold, candidates));
+        if (answers.All(a => a.Decision == IdentifyDecision.Rejected))
+        {
+            var reasons = string.Join("; ", answers.Select(a => $"{a.FileName ?? $"#{a.ProbeIndex}"}: {a.Rejection?.Message}"));
+            return Problems.Unprocessable("No usable probe", $"No probe image could be used: {reasons}", new Dictionary<string, object?> { ["answers"] = answers });
+        }
+
+        return Results.Ok(new IdentifyResponse(answers));
+    }
+
+    private static async Task<IResult> Verify(HttpRequest request, IGrainFactory grains, SiloOptions options, CancellationToken cancellationToken)
+    {
+        var (threshold, thresholdProblem) = ReadThreshold(request, "target_fmr");
+        if (thresholdProblem is not null)
+        {
+            return thresholdProblem;
+        }
+
+        var (upload, problem) = await UploadedImages.ReadAsync(request, options, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var identity = upload!.Form.TryGetValue("identity", out var i) && !string.IsNullOrWhiteSpace(i) ? i.ToString() : null;
+        VerifyRequest verify;
+        if (identity is not null)
+        {
+            if (IdentityIds.Problem(identity) is { } idProblem)
+            {
+                return Problems.BadRequest("Bad identity id", idProblem);
+            }
+
+            if (upload.Images.Count != 1)
+            {
+                return Problems.BadRequest("Wrong number of images", $"With the field identity, send exactly one image part (got {upload.Images.Count}).");
+            }
+
+            verify = new VerifyRequest(upload.Images[0], IdentityId: identity, Threshold: threshold);
+        }
+        else
+        {
+            if (upload.Images.Count != 2)
+            {
+                return Problems.BadRequest("Wrong number of images", $"Send two image parts, or one image part and the field identity (got {upload.Images.Count} images).");
+            }
+
+            verify = new VerifyRequest(upload.Images[0], Other: upload.Images[1], Threshold: threshold);
+        }
+
+        var answer = await grains.GetGrain<IMatcherGrain>(0).VerifyAsync(verify);
+        if (answer.IdentityFound == false)
+        {
+            return Problems.NotFound($"No identity '{identity}' with faces for the active model version.");
+        }
+
+        if (answer.ProbeRejection is not null || answer.OtherRejection is not null)
+        {
+            var reasons = string.Join("; ", new[] { answer.ProbeRejection, answer.OtherRejection }.OfType<ProbeRejection>().Select(r => r.Message));
+            return Problems.Unprocessable("Image not usable", reasons, new Dictionary<string, object?> { ["answer"] = answer });
+        }
+
+        return Results.Ok(answer);
+    }
+
+    /// <summary>An operating point from the query: <paramref name="targetName"/> (a rate in (0, 1)) or threshold (a cosine), not both.</summary>
+    private static (ThresholdRequest? Request, IResult? Problem) ReadThreshold(HttpRequest request, string targetName)
+    {
+        double? target = null, raw = null;
+        if (request.Query.TryGetValue(targetName, out var t))
+        {
+            if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0 && value < 1))
+            {
+                return (null, Problems.BadRequest($"Bad {targetName}", $"{targetName} must be a rate between 0 and 1, exclusive (got '{t}')."));
+            }
+
+            target = value;
+        }
+
+        if (request.Query.TryGetValue("threshold", out var r))
+        {
+            if (!double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value >= -1 && value <= 1))
+            {
+                return (null, Problems.BadRequest("Bad threshold", $"threshold must be a cosine similarity in [-1, 1] (got '{r}')."));
+            }
+
+            raw = value;
+        }
+
+        if (target is not null && raw is not null)
+        {
+            return (null, Problems.BadRequest("Two operating points", $"Give {targetName} or threshold, not both."));
+        }
+
+        return (target is null && raw is null ? null : new ThresholdRequest(target, raw), null);
+    }
+}

@@ -1,0 +1,138 @@
+using FaceGrains.Grains.Interfaces;
+using FaceGrains.Recognition.Calibration;
+using FaceGrains.Recognition.Models;
+using Xunit;
+
+namespace FaceGrains.Grains.Tests;
+
+/// <summary>The open-set threshold arithmetic against hand-computed numbers (no cluster, no model).</summary>
+public sealed class ThresholdCalibrationTests
+{
+    // log-linear tail: FMR 1e-1 at 0.5, 1e-2 at 0.6, 1e-3 at 0.7.
+    private static readonly ImpostorTail Tail = new()
+    {
+        ModelId = "m",
+        Pairs = 10_000,
+        Points = [new(0.5, 1e-1), new(0.6, 1e-2), new(0.7, 1e-3)],
+    };
+
+    private static readonly ModelManifest Manifest = new() { EmbeddingSize = 2 };
+
+    [Fact]
+    public void Pair_fmr_and_fpir_follow_one_minus_the_nth_power()
+    {
+        // 1 − 0.9^(1/10) = 0.0104807417…; 1 − 0.999^300 = 0.25929…; N = 1 is the identity.
+        Assert.Equal(0.010480741793785, OpenSetThreshold.PairFmrFor(0.1, 10), 12);
+        Assert.Equal(0.259292967844, OpenSetThreshold.FpirFor(1e-3, 300), 9);
+        Assert.Equal(0.01, OpenSetThreshold.PairFmrFor(0.01, 1), 15);
+        Assert.Equal(0.1, OpenSetThreshold.FpirFor(OpenSetThreshold.PairFmrFor(0.1, 10), 10), 12);
+    }
+
+    [Fact]
+    public void Tail_interpolates_log_fmr_linearly_and_clamps_beyond_its_resolution()
+    {
+        Assert.Equal(0.6, Tail.ThresholdFor(1e-2, out var exact), 12);
+        Assert.False(exact);
+        Assert.Equal(0.65, Tail.ThresholdFor(Math.Pow(10, -2.5), out _), 12);
+        Assert.Equal(0.7, Tail.ThresholdFor(1e-5, out var clamped), 12);
+        Assert.True(clamped);
+        Assert.Equal(Math.Pow(10, -1.5), Tail.FmrAt(0.55), 12);
+    }
+
+    [Fact]
+    public void Identification_threshold_at_target_fpir_for_the_gallery_size()
+    {
+        var applied = ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 0.1), 10, 0.01, Tail, Manifest);
+
+        // FMR = 0.0104807…; threshold = 0.5 + 0.1 × log10(0.1 / 0.0104807…) = 0.597961…
+        Assert.Equal(ThresholdSource.Calibrated, applied.Source);
+        Assert.Equal(0.5 + (0.1 * Math.Log10(0.1 / 0.010480741793785)), applied.Threshold, 9);
+        Assert.Equal(0.5979608, applied.Threshold, 6);
+        Assert.Equal(0.1, applied.ExpectedFpir!.Value, 9);
+        Assert.Equal(10, applied.GallerySize);
+        Assert.Contains("N = 10", applied.Reason, StringComparison.Ordinal);
+
+        // A larger gallery needs a stricter threshold for the same FPIR.
+        Assert.True(ThresholdPolicy.ForIdentification(null, 1000, 0.1, Tail, Manifest).Threshold > applied.Threshold);
+    }
+
+    [Fact]
+    public void A_raw_threshold_is_used_as_given_and_both_kinds_at_once_are_refused()
+    {
+        var applied = ThresholdPolicy.ForIdentification(new ThresholdRequest(Threshold: 0.55), 10, 0.01, Tail, Manifest);
+        Assert.Equal(ThresholdSource.Requested, applied.Source);
+        Assert.Equal(0.55, applied.Threshold);
+        Assert.Equal(Math.Pow(10, -1.5), applied.PairFmr!.Value, 12);
+
+        Assert.Throws<ArgumentException>(() => ThresholdPolicy.ForIdentification(new ThresholdRequest(0.01, 0.5), 10, 0.01, Tail, Manifest));
+        Assert.Throws<ArgumentException>(() => ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 1.5), 10, 0.01, Tail, Manifest));
+    }
+
+    [Fact]
+    public void Without_a_tail_the_manifest_pair_threshold_is_used_and_the_answer_says_so()
+    {
+        var withThreshold = Manifest with { Thresholds = new() { ["far_1e-3"] = 0.93 } };
+        var fallback = ThresholdPolicy.ForIdentification(null, 300, 0.01, null, withThreshold);
+        Assert.Equal(ThresholdSource.ManifestFallback, fallback.Source);
+        Assert.Equal(0.93, fallback.Threshold);
+        Assert.Equal(0.259292967844, fallback.ExpectedFpir!.Value, 9);
+        Assert.Contains("not calibrated", fallback.Reason, StringComparison.Ordinal);
+
+        var none = ThresholdPolicy.ForIdentification(null, 300, 0.01, null, Manifest);
+        Assert.Equal(ThresholdSource.Uncalibrated, none.Source);
+        Assert.Equal(1.0, none.Threshold);
+    }
+
+    [Fact]
+    public void Verification_reads_the_tail_at_n_equals_one()
+    {
+        var applied = ThresholdPolicy.ForVerification(null, 1e-2, Tail, Manifest);
+        Assert.Equal(0.6, applied.Threshold, 12);
+        Assert.Equal(1, applied.GallerySize);
+    }
+
+    [Fact]
+    public void Measure_scores_every_cross_identity_pair_once()
+    {
+        // Six unit vectors on a circle, 60° apart; identities {0,1}, {2,3}, {4,5}: 15 pairs, 3 of them mated.
+        var embeddings = new float[12];
+        for (var i = 0; i < 6; i++)
+        {
+            embeddings[2 * i] = (float)Math.Cos(i * Math.PI / 3);
+            embeddings[(2 * i) + 1] = (float)Math.Sin(i * Math.PI / 3);
+        }
+
+        var version = new ModelVersion(Manifest with { Id = "m" }, "/nowhere/model.onnx");
+        var tail = ImpostorCalibration.Measure(version, embeddings, 2, [0, 0, 1, 1, 2, 2], "circle");
+
+        // Impostor pairs: 12; their cosines: 60° apart ×3 (1–2, 3–4, 5–0) = 0.5, 120° ×6 = −0.5, 180° ×3 = −1.
+        Assert.Equal(12, tail.Pairs);
+        Assert.Equal(3, tail.Identities);
+        Assert.Equal(0.5, tail.MaxScore, 3);
+
+        // A point needs 10 pairs at or above it: only the first level (FMR ≤ 10^-0.05) resolves, 9 of 12 pairs above −0.9999.
+        var point = Assert.Single(tail.Points);
+        Assert.Equal(9 / 12.0, point.Fmr, 12);
+        Assert.Equal(-0.9999, point.Score, 6);
+    }
+
+    [Fact]
+    public void Measure_against_centroids_scores_each_image_against_every_other_identity_s_centroid()
+    {
+        // Identities {0,1}, {2,3}, {4,5} on the circle at 0°/60°, 120°/180°, 240°/300°: centroids at 30°, 150°, 270°.
+        var embeddings = new float[12];
+        for (var i = 0; i < 6; i++)
+        {
+            embeddings[2 * i] = (float)Math.Cos(i * Math.PI / 3);
+            embeddings[(2 * i) + 1] = (float)Math.Sin(i * Math.PI / 3);
+        }
+
+        var version = new ModelVersion(Manifest with { Id = "m" }, "/nowhere/model.onnx");
+        var tail = ImpostorCalibration.Measure(version, embeddings, 2, [0, 0, 1, 1, 2, 2], "circle", enrolledPerIdentity: 2);
+
+        // 6 images × 2 foreign centroids; the nearest foreign centroid is 90° away from every image, so the best score is cos 90° = 0.
+        Assert.Equal(12, tail.Pairs);
+        Assert.Equal(2, tail.EnrolledPerIdentity);
+        Assert.Equal(0.0, tail.MaxScore, 3);
+    }
+}

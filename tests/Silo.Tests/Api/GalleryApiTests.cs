@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FaceGrains.TestSupport;
+using Xunit;
+
+namespace FaceGrains.Silo.Tests.Api;
+
+/// <summary>
+/// Bad input through the REST API: each case is answered with a clear 4xx problem and leaves the gallery as it was.
+/// One embedded silo (SQLite state, real model) serves every test of this class.
+/// </summary>
+[Collection(SiloCollection.Name)]
+public sealed class GalleryApiTests(GalleryApiTests.Fixture fixture) : IClassFixture<GalleryApiTests.Fixture>
+{
+    private const string Lfw = "lfw";
+    private const long MaxRequestBytes = 512 * 1024;
+
+    private HttpClient Http => fixture.Silo!.Http;
+
+    [RequiresModelFact(Lfw)]
+    public async Task Unknown_identity_is_404_for_show_forget_and_verify()
+    {
+        await AssertProblem(await Http.GetAsync("/identities/nobody-here"), HttpStatusCode.NotFound, "nobody-here");
+        await AssertProblem(await Http.DeleteAsync("/identities/nobody-here"), HttpStatusCode.NotFound, "nothing was removed");
+        var verify = Multipart.Files(("probe", "p.jpg", Image("Colin_Powell", 0))).With("identity", "nobody-here");
+        await AssertProblem(await Http.PostAsync("/verify", verify), HttpStatusCode.NotFound, "nobody-here");
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task Empty_and_corrupt_images_are_refused_per_image_and_create_nothing()
+    {
+        var body = Multipart.Files(("f", "empty.jpg", []), ("f", "corrupt.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4]), ("f", "text.jpg", "hello"u8.ToArray()));
+        var response = await Http.PostAsync("/identities/ghost/faces", body);
+        var problem = await AssertProblem(response, HttpStatusCode.UnprocessableEntity, "No face enrolled");
+        var statuses = problem.GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("status").GetString()).ToList();
+        Assert.Equal(["empty", "truncated", "undecodable"], statuses);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/identities/ghost")).StatusCode);
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task A_corrupt_probe_gets_a_rejected_answer_beside_the_good_ones()
+    {
+        var body = Multipart.Files(("p", "good.jpg", Image("George_W_Bush", 7)), ("p", "bad.jpg", "not an image"u8.ToArray()));
+        var response = await Http.PostAsync("/identify", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answers = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answers").EnumerateArray().ToList();
+        Assert.Equal(2, answers.Count);
+        Assert.NotEqual("rejected", answers[0].GetProperty("decision").GetString());
+        Assert.Equal("rejected", answers[1].GetProperty("decision").GetString());
+        Assert.Equal("undecodable", answers[1].GetProperty("rejection").GetProperty("status").GetString());
+
+        var onlyBad = await Http.PostAsync("/identify", Multipart.Files(("p", "bad.jpg", "x"u8.ToArray())));
+        await AssertProblem(onlyBad, HttpStatusCode.UnprocessableEntity, "No probe image could be used");
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task An_oversized_request_is_413_and_enrols_nothing()
+    {
+        var big = new byte[MaxRequestBytes + 1024];
+        Image("Colin_Powell", 1).CopyTo(big, 0);
+        var response = await Http.PostAsync("/identities/too-big/faces", Multipart.Files(("f", "big.jpg", big)));
+        await AssertProblem(response, HttpStatusCode.RequestEntityTooLarge, "MaxRequestBytes");
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/identities/too-big")).StatusCode);
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task Wrong_content_type_is_415_with_what_to_send()
+    {
+        var json = new StringContent("{\"image\":\"...\"}", System.Text.Encoding.UTF8, "application/json");
+        await AssertProblem(await Http.PostAsync("/identities/json-person/faces", json), HttpStatusCode.UnsupportedMediaType, "multipart/form-data");
+        await AssertProblem(await Http.PostAsync("/identify", new StringContent("x")), HttpStatusCode.UnsupportedMediaType, "multipart/form-data");
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/identities/json-person")).StatusCode);
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task A_request_without_files_and_bad_query_values_are_400()
+    {
+        var noFiles = new MultipartFormDataContent().With("display_name", "x");
+        await AssertProblem(await Http.PostAsync("/identities/nofiles/faces", noFiles), HttpStatusCode.BadRequest, "no file parts");
+        var probe = Multipart.Files(("p", "p.jpg", Image("Colin_Powell", 2)));
+        await AssertProblem(await Http.PostAsync("/identify?target_fpir=2", probe), HttpStatusCode.BadRequest, "target_fpir");
+        await AssertProblem(await Http.PostAsync("/identify?target_fpir=0.01&threshold=0.9", Multipart.Files(("p", "p.jpg", Image("Colin_Powell", 2)))), HttpStatusCode.BadRequest, "not both");
+        await AssertProblem(await Http.PostAsync("/verify", Multipart.Files(("a", "a.jpg", Image("Colin_Powell", 2)))), HttpStatusCode.BadRequest, "two image parts");
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task A_duplicate_face_is_a_no_op_and_the_same_face_under_another_identity_is_409()
+    {
+        var face = Image("Tony_Blair", 0);
+        var first = await Http.PostAsync("/identities/blair/faces", Multipart.Files(("f", "a.jpg", face)));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var again = await Http.PostAsync("/identities/blair/faces", Multipart.Files(("f", "a.jpg", face)));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var outcome = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("faces")[0];
+        Assert.Equal("duplicate", outcome.GetProperty("status").GetString());
+
+        var other = await Http.PostAsync("/identities/not-blair/faces", Multipart.Files(("f", "a.jpg", face)));
+        var problem = await AssertProblem(other, HttpStatusCode.Conflict, "blair");
+        Assert.Equal("blair", problem.GetProperty("faces")[0].GetProperty("conflicting_identity_id").GetString());
+
+        Assert.Equal(1, await FaceCount("blair"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/identities/not-blair")).StatusCode);
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task Concurrent_enrolments_to_one_identity_lose_no_face()
+    {
+        const int requests = 8;
+        var responses = await Task.WhenAll(Enumerable.Range(0, requests).Select(i =>
+            Http.PostAsync("/identities/busy/faces", Multipart.Files(("f", $"{i}.jpg", Image("Gerhard_Schroeder", i))))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(requests, await FaceCount("busy"));
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task Enrol_show_list_forget_round_trip()
+    {
+        var response = await Http.PostAsync("/identities/powell/faces",
+            Multipart.Files(("f", "1.jpg", Image("Colin_Powell", 3)), ("f", "2.jpg", Image("Colin_Powell", 4))).With("display_name", "Colin Powell"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var view = await Http.GetFromJsonAsync<JsonElement>("/identities/powell");
+        Assert.Equal("Colin Powell", view.GetProperty("display_name").GetString());
+        var list = await Http.GetFromJsonAsync<JsonElement>("/identities");
+        Assert.Contains(list.EnumerateArray(), i => i.GetProperty("id").GetString() == "powell");
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync("/identities/powell")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/identities/powell")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    private async Task<int> FaceCount(string id) =>
+        (await Http.GetFromJsonAsync<JsonElement>($"/identities/{id}")).GetProperty("faces").GetArrayLength();
+
+    private static byte[] Image(string person, int index) =>
+        File.ReadAllBytes(Directory.GetFiles(SharedData.PathOf(Lfw, person)).Order(StringComparer.Ordinal).ElementAt(index));
+
+    private static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detailContains)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonSerializer.Deserialize<JsonElement>(text);
+        Assert.Contains(detailContains, problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        return problem;
+    }
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private readonly string? home = TestModels.UnavailableReason() is null && SharedData.Has(Lfw) ? TestSilo.NewHome() : null;
+
+        public TestSilo? Silo { get; private set; }
+
+        public async Task InitializeAsync()
+        {
+            if (home is not null)
+            {
+                Silo = await TestSilo.StartAsync(home, $"--FaceGrains:MaxRequestBytes={MaxRequestBytes}", "--FaceGrains:Gallery:ShardCount=4");
+            }
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (Silo is not null)
+            {
+                await Silo.DisposeAsync();
+            }
+
+            if (home is not null)
+            {
+                TestSilo.DeleteHome(home);
+            }
+        }
+    }
+}

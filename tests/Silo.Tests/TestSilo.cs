@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using FaceGrains.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FaceGrains.Silo.Tests;
+
+/// <summary>
+/// A real silo process-in-a-test: <see cref="SiloApp.Create"/> with its own data directory (sharing the test model
+/// store), free ports and the given extra settings, listening on a loopback HTTP port.
+/// </summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private TestSilo(WebApplication app, string home, HttpClient http)
+    {
+        this.app = app;
+        Home = home;
+        Http = http;
+    }
+
+    public string Home { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    /// <summary>A fresh data directory whose models/ is the shared test model store.</summary>
+    public static string NewHome()
+    {
+        _ = TestModels.FaceApi;
+        var home = Path.Combine(Path.GetTempPath(), "facegrains-silo-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(home);
+        Directory.CreateSymbolicLink(Path.Combine(home, "models"), TestModels.Home.ModelsDirectory);
+        return home;
+    }
+
+    public static async Task<TestSilo> StartAsync(string home, params string[] settings)
+    {
+        string[] args =
+        [
+            $"--FaceGrains:Home={home}",
+            $"--FaceGrains:SiloPort={FreePort()}",
+            $"--FaceGrains:GatewayPort={FreePort()}",
+            "--FaceGrains:Dashboard=false",
+            "--FaceGrains:Gallery:DefaultCrop=lfw", // the test images are LFW frames
+            "--Urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings,
+        ];
+        var app = SiloApp.Create(args);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestSilo(app, home, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) });
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    public static void DeleteHome(string home)
+    {
+        try
+        {
+            Directory.Delete(home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temporary folder: best effort.
+        }
+    }
+}
