@@ -44,18 +44,37 @@ public sealed class FaceDetector : IDisposable
 
     public FaceDetectorOptions Options { get; }
 
-    /// <summary>Faces in <paramref name="image"/>, best score first; empty when there is none.</summary>
+    /// <summary>
+    /// Faces in <paramref name="image"/>, best score first; empty when there is none. First as face-api.js does it
+    /// (the image padded to a square at the right or bottom); when that finds nothing and
+    /// <see cref="FaceDetectorOptions.RetryCanvasScale"/> is above 1, once more with the image centred on a black
+    /// square that much larger, because the detector answers weakly to faces filling much of its input.
+    /// </summary>
     public IReadOnlyList<DetectedFace> Detect(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
+        var longer = Math.Max(image.Width, image.Height);
+        var (boxes, scores) = Run(image, new CropSquare(0, 0, longer));
+        var faces = ToFaces(boxes, scores, image.Width, image.Height, Options);
+        if (faces.Count > 0 || !(Options.RetryCanvasScale > 1))
+        {
+            return faces;
+        }
+
+        var side = longer * Options.RetryCanvasScale;
+        var canvas = new CropSquare((image.Width - side) / 2, (image.Height - side) / 2, side);
+        (boxes, scores) = Run(image, canvas);
+        return ToFaces(boxes, scores, image.Width, image.Height, canvas, Options);
+    }
+
+    /// <summary>The decoded boxes (fractions of <paramref name="square"/>) and face scores of every anchor.</summary>
+    private (float[] Boxes, float[] Scores) Run(RgbImage image, CropSquare square)
+    {
         const int size = SsdMobilenetV1Graph.InputSize;
         var plane = size * size;
         var input = new float[Channels * plane];
         var rgb = new float[Channels * plane];
-
-        // face-api.js pads at the end (right or bottom), not centred.
-        var longer = Math.Max(image.Width, image.Height);
-        SquareResampler.Resample(image, new CropSquare(0, 0, longer), size, size, rgb, ResizeMethod.TensorFlowLegacy);
+        SquareResampler.Resample(image, square, size, size, rgb, ResizeMethod.TensorFlowLegacy);
         for (var c = 0; c < Channels; c++)
         {
             for (int p = 0, i = c; p < plane; p++, i += Channels)
@@ -80,7 +99,40 @@ public sealed class FaceDetector : IDisposable
         var boxes = new float[_anchorCount * 4];
         var scores = new float[_anchorCount];
         SsdOutputDecoder.Decode(_anchors, boxEncodings, classLogits, SsdMobilenetV1Graph.AnchorsPerCell, SsdMobilenetV1Graph.FeatureMapSizes, boxes, scores);
-        return ToFaces(boxes, scores, image.Width, image.Height, Options);
+        return (boxes, scores);
+    }
+
+    /// <summary>Boxes found on a larger centred canvas, back in image pixels and clipped to the image.</summary>
+    internal static IReadOnlyList<DetectedFace> ToFaces(float[] boxes, float[] scores, int width, int height, CropSquare canvas, FaceDetectorOptions options)
+    {
+        var candidates = Candidates(boxes, scores);
+        var kept = NonMaxSuppression.Select(candidates, scores, options.MinConfidence, options.IouThreshold, options.MaxResults);
+        var faces = new List<DetectedFace>(kept.Count);
+        foreach (var i in kept)
+        {
+            var left = Math.Clamp(canvas.Left + (boxes[(i * 4) + 1] * canvas.Side), 0, width);
+            var top = Math.Clamp(canvas.Top + (boxes[i * 4] * canvas.Side), 0, height);
+            var right = Math.Clamp(canvas.Left + (boxes[(i * 4) + 3] * canvas.Side), 0, width);
+            var bottom = Math.Clamp(canvas.Top + (boxes[(i * 4) + 2] * canvas.Side), 0, height);
+            var box = new FaceBox(left, top, right - left, bottom - top);
+            if (box.Size >= options.MinFaceSize && box.Area > 0)
+            {
+                faces.Add(new DetectedFace(box, scores[i]));
+            }
+        }
+
+        return faces;
+    }
+
+    private static FaceBox[] Candidates(float[] boxes, float[] scores)
+    {
+        var candidates = new FaceBox[scores.Length];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            candidates[i] = new FaceBox(boxes[(i * 4) + 1], boxes[i * 4], boxes[(i * 4) + 3] - boxes[(i * 4) + 1], boxes[(i * 4) + 2] - boxes[i * 4]);
+        }
+
+        return candidates;
     }
 
     /// <summary>
@@ -89,13 +141,7 @@ public sealed class FaceDetector : IDisposable
     /// </summary>
     internal static IReadOnlyList<DetectedFace> ToFaces(float[] boxes, float[] scores, int width, int height, FaceDetectorOptions options)
     {
-        var candidates = new FaceBox[scores.Length];
-        for (var i = 0; i < scores.Length; i++)
-        {
-            candidates[i] = new FaceBox(boxes[(i * 4) + 1], boxes[i * 4], boxes[(i * 4) + 3] - boxes[(i * 4) + 1], boxes[(i * 4) + 2] - boxes[i * 4]);
-        }
-
-        var kept = NonMaxSuppression.Select(candidates, scores, options.MinConfidence, options.IouThreshold, options.MaxResults);
+        var kept = NonMaxSuppression.Select(Candidates(boxes, scores), scores, options.MinConfidence, options.IouThreshold, options.MaxResults);
         const double size = SsdMobilenetV1Graph.InputSize;
         var scale = size / Math.Max(width, height);
         var padX = size / Math.Round(width * scale);
