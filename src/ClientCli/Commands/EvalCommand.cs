@@ -49,8 +49,9 @@ public static class EvalCommand
         var draw = new Option<string?>("--draw") { Description = "Folder for each probe photo drawn with its answers." };
         var command = new Command("photos", "Enrol a folder-per-person gallery from photos (largest face each), then identify every face in probe photos: box + answer per face.")
         {
-            gallery, probes, threshold, draw, CliOptions.Model, CliOptions.Threads, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
+            gallery, probes, threshold, draw, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
         };
+        command.Description += " --crop auto lets gallery images without a detectable face (face chips) enrol with the model's fixed crop; the default, align, rejects them.";
         command.SetAction(parse =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
@@ -63,7 +64,7 @@ public static class EvalCommand
                 .SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p).Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
                 .Select(Path.GetFullPath)
                 .ToList();
-            var report = PhotoIdentification.Run(pipeline, FolderDataset.Open(parse.GetValue(gallery)!.FullName), files, parse.GetValue(threshold));
+            var report = PhotoIdentification.Run(pipeline, FolderDataset.Open(parse.GetValue(gallery)!.FullName), files, parse.GetValue(threshold), FaceCropChoice.Requested(parse) == FaceCropChoice.Auto);
             var drawDir = parse.GetValue(draw);
             if (drawDir is not null)
             {
@@ -80,6 +81,7 @@ public static class EvalCommand
                 ["model"] = model.Id,
                 ["gallery"] = new JsonArray(report.Gallery.Select(n => (JsonNode)n).ToArray()),
                 ["enrolled_images"] = report.Enrolments.Count(e => e.Accepted),
+                ["enrolled_with_fixed_crop"] = report.Enrolments.Count(e => e.Accepted && e.UsedFixedCrop),
                 ["rejected_images"] = new JsonArray(report.Enrolments.Where(e => !e.Accepted).Select(e => (JsonNode)new JsonObject
                 {
                     ["identity"] = e.Identity,
@@ -104,7 +106,7 @@ public static class EvalCommand
             };
             output.Result(payload, console =>
             {
-                console.MarkupLine(Markup.Escape($"gallery: {string.Join(", ", report.Gallery)} ({report.Enrolments.Count(e => e.Accepted)} of {report.Enrolments.Count} images enrolled)"));
+                console.MarkupLine(Markup.Escape($"gallery: {string.Join(", ", report.Gallery)} ({report.Enrolments.Count(e => e.Accepted)} of {report.Enrolments.Count} images enrolled, {report.Enrolments.Count(e => e.Accepted && e.UsedFixedCrop)} of them with the fixed crop: no face detected)"));
                 foreach (var e in report.Enrolments.Where(e => !e.Accepted))
                 {
                     console.MarkupLine($"[yellow]not enrolled[/] {Markup.Escape(e.Path)}: {Markup.Escape(string.Join("; ", e.Rejections))}");

@@ -12,8 +12,11 @@ public sealed record EnrolmentThresholds
     /// </summary>
     public double MinFaceSize { get; init; } = 40;
 
-    /// <summary>Detector probability. Default 0.8: well above the detector's 0.5 cut, where false detections (faces in posters, patterns) live.</summary>
-    public float MinScore { get; init; } = 0.8f;
+    /// <summary>
+    /// Detector probability. Default 0.5, the detector's own cut: a stricter gate was tried (0.8) and rejected real
+    /// faces, because tight face chips (bbt/people) score only 0.53–0.77 when the whole frame is face.
+    /// </summary>
+    public float MinScore { get; init; } = 0.5f;
 
     /// <summary>
     /// Variance of the Laplacian on the aligned chip. Default 20: sharp LFW and bbt chips measure in the hundreds; a

@@ -102,17 +102,27 @@ public sealed class FacePipeline
         return new PhotoFaces(image.Width, image.Height, PhotoOutcome.FacesFound, $"{faces.Count} face(s) found", faces);
     }
 
-    /// <summary>The face to enrol from this photo (the largest), the others, and every reason it may not be enrolled.</summary>
-    public EnrolmentFace ForEnrolment(RgbImage image)
+    /// <summary>
+    /// The face to enrol from this photo (the largest), the others, and every reason it may not be enrolled.
+    /// With <paramref name="fallbackToFixedCrop"/> (the manifest's "auto" policy, when the caller knows its images
+    /// may be face chips already), a photo without a face is embedded whole with the model's fixed crop instead.
+    /// </summary>
+    public EnrolmentFace ForEnrolment(RgbImage image, bool fallbackToFixedCrop = false)
     {
         var photo = Analyze(image);
         if (!photo.HasFaces)
         {
+            if (fallbackToFixedCrop && Embedder is not null && photo.Outcome == PhotoOutcome.NoFace)
+            {
+                var whole = Embedder.Embed([image], Embedder.Manifest.Preprocessing.Crop)[0];
+                return new EnrolmentFace(photo, null, [], []) { Embedding = whole, UsedFixedCrop = true };
+            }
+
             return new EnrolmentFace(photo, null, [], [photo.Message]);
         }
 
         var face = photo.Faces[0];
-        return new EnrolmentFace(photo, face, photo.Faces.Skip(1).ToList(), Enrolment.Check(face.Quality));
+        return new EnrolmentFace(photo, face, photo.Faces.Skip(1).ToList(), Enrolment.Check(face.Quality)) { Embedding = face.Embedding };
     }
 
     /// <summary>Every face of a probe photo with its embedding (each is searched); none is an explicit outcome.</summary>

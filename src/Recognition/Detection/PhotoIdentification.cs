@@ -13,7 +13,8 @@ namespace FaceGrains.Recognition.Detection;
 /// </summary>
 public static class PhotoIdentification
 {
-    public static PhotoIdentificationReport Run(FacePipeline pipeline, FolderDataset gallery, IReadOnlyList<string> probePhotos, double? threshold)
+    /// <param name="galleryFallbackToFixedCrop">Gallery images without a detectable face (face chips) are embedded with the model's fixed crop.</param>
+    public static PhotoIdentificationReport Run(FacePipeline pipeline, FolderDataset gallery, IReadOnlyList<string> probePhotos, double? threshold, bool galleryFallbackToFixedCrop = false)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(gallery);
@@ -33,11 +34,11 @@ public static class PhotoIdentification
             var count = 0;
             foreach (var path in identity.ImagePaths)
             {
-                var result = pipeline.ForEnrolment(ImageDecoder.DecodeFile(path));
-                enrolments.Add(new PhotoEnrolment(identity.Name, path, result.Accepted, result.Others.Count, result.Rejections));
+                var result = pipeline.ForEnrolment(ImageDecoder.DecodeFile(path), galleryFallbackToFixedCrop);
+                enrolments.Add(new PhotoEnrolment(identity.Name, path, result.Accepted, result.Others.Count, result.Rejections, result.UsedFixedCrop));
                 if (result.Accepted)
                 {
-                    TensorPrimitives.Add(centroid, result.Face!.Embedding!.Normalized, centroid);
+                    TensorPrimitives.Add(centroid, result.Embedding!.Normalized, centroid);
                     count++;
                 }
             }
@@ -80,7 +81,7 @@ public static class PhotoIdentification
 }
 
 /// <summary>One gallery image: enrolled or not, and why not.</summary>
-public sealed record PhotoEnrolment(string Identity, string Path, bool Accepted, int OtherFaces, IReadOnlyList<string> Rejections);
+public sealed record PhotoEnrolment(string Identity, string Path, bool Accepted, int OtherFaces, IReadOnlyList<string> Rejections, bool UsedFixedCrop);
 
 /// <summary>One face of a probe photo: the answer (null = no-correspondence), its score, the nearest identity and the runner-up's score.</summary>
 public sealed record FaceAnswer(FaceObservation Face, string? Identity, float Score, string? Nearest, float SecondScore);
