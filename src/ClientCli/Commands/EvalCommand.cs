@@ -2,7 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Runtime.CompilerServices;
 using FaceGrains.Recognition.Datasets;
+using FaceGrains.Recognition.Detection;
+using FaceGrains.Recognition.Images;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Evaluation;
 using FaceGrains.Recognition.Models;
@@ -34,6 +37,104 @@ public static class EvalCommand
         var command = new Command("eval", "Evaluate a model version on real face sets.");
         command.Subcommands.Add(Lfw());
         command.Subcommands.Add(OpenSet());
+        command.Subcommands.Add(Photos());
+        return command;
+    }
+
+    private static Command Photos()
+    {
+        var gallery = new Option<DirectoryInfo>("--gallery") { Description = "Folder per person; each image enrols its largest face.", Required = true };
+        var probes = new Option<string[]>("--probes") { Description = "Probe photos, or folders of them; every face in each is identified.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var threshold = new Option<double?>("--threshold") { Description = "Cosine below which a face is answered no-correspondence. Default: none (nearest identity)." };
+        var draw = new Option<string?>("--draw") { Description = "Folder for each probe photo drawn with its answers." };
+        var command = new Command("photos", "Enrol a folder-per-person gallery from photos (largest face each), then identify every face in probe photos: box + answer per face.")
+        {
+            gallery, probes, threshold, draw, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
+        };
+        command.Description += " --crop auto lets gallery images without a detectable face (face chips) enrol with the model's fixed crop; the default, align, rejects them.";
+        command.SetAction(parse =>
+        {
+            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var model = CliModels.Resolve(parse, output);
+            using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
+            var (pipeline, detector, landmarker) = FaceCropChoice.Open(parse, embedder, FaceCropChoice.TemplateOf(model), output, parse.GetValue(CliOptions.Threads));
+            using var d = detector;
+            using var l = landmarker;
+            var files = parse.GetValue(probes)!
+                .SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p).Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
+                .Select(Path.GetFullPath)
+                .ToList();
+            var report = PhotoIdentification.Run(pipeline, FolderDataset.Open(parse.GetValue(gallery)!.FullName), files, parse.GetValue(threshold), FaceCropChoice.Requested(parse) == FaceCropChoice.Auto);
+            var drawDir = parse.GetValue(draw);
+            if (drawDir is not null)
+            {
+                foreach (var photo in report.Photos)
+                {
+                    FaceDrawing.SavePng(ImageDecoder.DecodeFile(photo.Path), photo.Faces.Select(f => f.Face).ToList(),
+                        Path.Combine(drawDir, Path.GetFileNameWithoutExtension(photo.Path) + "-identified.png"),
+                        photo.Faces.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Identity ?? "no-correspondence"} {f.Score:F3}")).ToList());
+                }
+            }
+
+            var payload = new JsonObject
+            {
+                ["model"] = model.Id,
+                ["gallery"] = new JsonArray(report.Gallery.Select(n => (JsonNode)n).ToArray()),
+                ["enrolled_images"] = report.Enrolments.Count(e => e.Accepted),
+                ["enrolled_with_fixed_crop"] = report.Enrolments.Count(e => e.Accepted && e.UsedFixedCrop),
+                ["rejected_images"] = new JsonArray(report.Enrolments.Where(e => !e.Accepted).Select(e => (JsonNode)new JsonObject
+                {
+                    ["identity"] = e.Identity,
+                    ["image"] = e.Path,
+                    ["reasons"] = new JsonArray(e.Rejections.Select(r => (JsonNode)r).ToArray()),
+                }).ToArray()),
+                ["enrolment_photos_with_other_faces"] = report.Enrolments.Count(e => e.OtherFaces > 0),
+                ["photos"] = new JsonArray(report.Photos.Select(p => (JsonNode)new JsonObject
+                {
+                    ["image"] = p.Path,
+                    ["outcome"] = DetectCommand.Outcome(p.Outcome),
+                    ["faces"] = new JsonArray(p.Faces.Select(f => (JsonNode)new JsonObject
+                    {
+                        ["box"] = new JsonObject { ["x"] = f.Face.Box.X, ["y"] = f.Face.Box.Y, ["width"] = f.Face.Box.Width, ["height"] = f.Face.Box.Height },
+                        ["detector_score"] = f.Face.Detection.Score,
+                        ["identity"] = f.Identity,
+                        ["score"] = f.Score,
+                        ["nearest"] = f.Nearest,
+                        ["second_score"] = float.IsNaN(f.SecondScore) ? null : f.SecondScore,
+                    }).ToArray()),
+                }).ToArray()),
+            };
+            output.Result(payload, console =>
+            {
+                console.MarkupLine(Markup.Escape($"gallery: {string.Join(", ", report.Gallery)} ({report.Enrolments.Count(e => e.Accepted)} of {report.Enrolments.Count} images enrolled, {report.Enrolments.Count(e => e.Accepted && e.UsedFixedCrop)} of them with the fixed crop: no face detected)"));
+                foreach (var e in report.Enrolments.Where(e => !e.Accepted))
+                {
+                    console.MarkupLine($"[yellow]not enrolled[/] {Markup.Escape(e.Path)}: {Markup.Escape(string.Join("; ", e.Rejections))}");
+                }
+
+                var table = new Table().AddColumns("photo", "box (x, y, w, h)", "answer", "cosine", "runner-up cosine");
+                foreach (var p in report.Photos)
+                {
+                    if (p.Faces.Count == 0)
+                    {
+                        table.AddRow(Markup.Escape(Path.GetFileName(p.Path)), "", Markup.Escape(p.Message), "", "");
+                    }
+
+                    foreach (var f in p.Faces)
+                    {
+                        table.AddRow(
+                            Markup.Escape(Path.GetFileName(p.Path)),
+                            string.Create(CultureInfo.InvariantCulture, $"{f.Face.Box.X:F0}, {f.Face.Box.Y:F0}, {f.Face.Box.Width:F0}, {f.Face.Box.Height:F0}"),
+                            Markup.Escape(f.Identity ?? $"no-correspondence (nearest {f.Nearest})"),
+                            f.Score.ToString("F3", CultureInfo.InvariantCulture),
+                            float.IsNaN(f.SecondScore) ? "" : f.SecondScore.ToString("F3", CultureInfo.InvariantCulture));
+                    }
+                }
+
+                console.Write(table);
+            });
+            return 0;
+        });
         return command;
     }
 
@@ -46,16 +147,19 @@ public static class EvalCommand
         var command = new Command("lfw", "LFW View 2 verification from <data>/pairs.txt: 10-fold accuracy, EER, AUC, TAR@FAR.")
         {
             Data, CliOptions.Model, CliOptions.Crop, Plots, record, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
+            FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
         };
         command.SetAction(parse =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var crop = CliOptions.ResolveCrop(parse, model, LfwCropPreset);
+            var align = FaceCropChoice.Requested(parse);
+            var crop = align is null ? CliOptions.ResolveCrop(parse, model, LfwCropPreset) : CropPolicy.Full;
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
+            using var detection = Alignment(parse, embedder, align, model.Manifest.Preprocessing.ResolveCrop(LfwCropPreset), FaceSelection.Central, output);
             var clock = Stopwatch.StartNew();
             var report = output.WithProgress("embedding LFW", progress =>
-                LfwVerificationProtocol.Run(embedder, parse.GetValue(Data)!.FullName, crop, progress));
+                LfwVerificationProtocol.Run(embedder, parse.GetValue(Data)!.FullName, crop, progress, detection?.Prepare));
             var seconds = clock.Elapsed.TotalSeconds;
 
             var stem = Path.Combine(PlotFolder(parse), $"lfw-{model.ShortId}-{Stamp()}");
@@ -70,7 +174,8 @@ public static class EvalCommand
             var payload = new JsonObject
             {
                 ["model"] = model.Id,
-                ["crop"] = crop.ToString(),
+                ["crop"] = align ?? crop.ToString(),
+                ["no_face_fallbacks"] = detection?.Fallbacks.Value,
                 ["pairs"] = report.PairCount,
                 ["images"] = report.ImageCount,
                 ["accuracy_mean"] = report.Accuracy.Mean,
@@ -96,7 +201,12 @@ public static class EvalCommand
             {
                 var table = new Table().AddColumns("LFW View 2", "value");
                 table.AddRow("model", $"{model.ShortId} {Markup.Escape(model.Manifest.Name)}");
-                table.AddRow("crop", crop.ToString());
+                table.AddRow("crop", align ?? crop.ToString());
+                if (detection is not null)
+                {
+                    table.AddRow("no face → fixed crop", detection.Fallbacks.Value.ToString(CultureInfo.InvariantCulture));
+                }
+
                 table.AddRow("accuracy (10-fold)", $"{report.Accuracy.Mean:P2} ± {report.Accuracy.StandardDeviation:P2}");
                 table.AddRow("EER", $"{v.Eer:P2} (cosine {v.EerThreshold:F4})");
                 table.AddRow("AUC", $"{v.Auc:F5}");
@@ -124,12 +234,14 @@ public static class EvalCommand
         var command = new Command("openset", "Open-set identification on a folder-per-person set: rank-1 and FNIR at FPIR 1e-2 / 1e-3. Crop: --crop, else the manifest preset named after the data folder (lfw), else the manifest's crop.")
         {
             Data, enroll, minImages, unknown, seed, CliOptions.Model, CliOptions.Crop, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
+            FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
         };
         command.SetAction(parse =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var crop = CliOptions.ResolveCrop(parse, model, CliOptions.PresetFor(model, parse.GetValue(Data)!));
+            var align = FaceCropChoice.Requested(parse);
+            var crop = align is null ? CliOptions.ResolveCrop(parse, model, CliOptions.PresetFor(model, parse.GetValue(Data)!)) : CropPolicy.Full;
             var k = parse.GetValue(enroll);
             var m = parse.GetValue(minImages);
             if (m <= k)
@@ -140,7 +252,8 @@ public static class EvalCommand
             var dataset = FolderDataset.Open(parse.GetValue(Data)!.FullName, m);
             var split = OpenSetSplit.Create(dataset, k, parse.GetValue(unknown), parse.GetValue(seed));
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
-            var report = output.WithProgress("embedding", progress => OpenSetProtocol.Run(embedder, split, crop, progress));
+            using var detection = Alignment(parse, embedder, align, model.Manifest.Preprocessing.Crop, FaceSelection.Largest, output);
+            var report = output.WithProgress("embedding", progress => OpenSetProtocol.Run(embedder, split, crop, progress, detection?.Prepare));
             var plot = Path.Combine(PlotFolder(parse), $"openset-{model.ShortId}-{Stamp()}-det.png");
             EvaluationPlots.SaveDet(report.Metrics, plot, $"Open-set DET ({model.Manifest.Name}, {dataset.Identities.Count} identities)");
 
@@ -148,7 +261,9 @@ public static class EvalCommand
             var payload = new JsonObject
             {
                 ["model"] = model.Id,
-                ["crop"] = crop.ToString(),
+                ["crop"] = align ?? crop.ToString(),
+                ["no_face_fallbacks"] = detection?.Fallbacks.Value,
+                ["rejected_images"] = report.RejectedImages.Count,
                 ["rank1"] = metrics.Rank1,
                 ["known_identities"] = report.KnownIdentities,
                 ["unknown_identities"] = report.UnknownIdentities,
@@ -184,6 +299,29 @@ public static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The detection stage behind --crop align|auto, or null for a fixed crop.</summary>
+    private static AlignmentStage? Alignment(ParseResult parse, FaceEmbedder embedder, string? mode, CropPolicy fallbackCrop, FaceSelection selection, CommandOutput output)
+    {
+        if (mode is null)
+        {
+            return null;
+        }
+
+        // One ONNX Runtime thread per detector call: the protocol already prepares a batch's images in parallel.
+        var (pipeline, detector, landmarker) = FaceCropChoice.Open(parse, null, FaceCropChoice.TemplateOf(embedder.Version), output, intraOpThreads: 1);
+        var fallbacks = new StrongBox<int>(0);
+        return new AlignmentStage(detector, landmarker, fallbacks, FaceCropChoice.Preparer(pipeline, mode, fallbackCrop, selection, fallbacks));
+    }
+
+    private sealed record AlignmentStage(FaceDetector Detector, FaceLandmarker Landmarker, StrongBox<int> Fallbacks, Func<RgbImage, RgbImage?> Prepare) : IDisposable
+    {
+        public void Dispose()
+        {
+            Detector.Dispose();
+            Landmarker.Dispose();
+        }
     }
 
     private static string PlotFolder(ParseResult parse)

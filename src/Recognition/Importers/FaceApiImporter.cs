@@ -33,11 +33,33 @@ public static class FaceApiImporter
     /// </summary>
     public static readonly CropPolicy LfwCrop = new() { Side = 0.46, CenterX = 0.5, CenterY = 0.55 };
 
-    /// <summary>Returns the store's imported version if there is one, otherwise imports it.</summary>
-    public static ModelVersion EnsureImported(ModelStore store, string cacheDirectory, Action<string>? log = null) =>
-        store.TryFindByName(ModelName, out var existing) && existing is not null
-            ? existing
-            : Import(store, cacheDirectory, log);
+    /// <summary>
+    /// Returns the store's imported version if there is one, otherwise imports it. A version imported before
+    /// alignment existed gets the alignment fields (<see cref="WithAlignment"/>) added to its manifest; its id,
+    /// the hash of the unchanged ONNX file, stays the same.
+    /// </summary>
+    public static ModelVersion EnsureImported(ModelStore store, string cacheDirectory, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (!store.TryFindByName(ModelName, out var existing) || existing is null)
+        {
+            return Import(store, cacheDirectory, log);
+        }
+
+        if (existing.Manifest.Preprocessing.AlignTemplate is null)
+        {
+            return store.UpdateManifest(existing.Manifest with { Preprocessing = WithAlignment(existing.Manifest.Preprocessing) });
+        }
+
+        return existing;
+    }
+
+    /// <summary>
+    /// The dlib chip template (150×150, padding 0.25, as dlib's face recognition example cuts chips) and face crop
+    /// "auto": photos are aligned; the fixed crop serves already-cropped faces when asked for.
+    /// </summary>
+    public static PreprocessingSpec WithAlignment(PreprocessingSpec spec) =>
+        spec with { FaceCrop = PreprocessingSpec.AutoFaceCrop, AlignTemplate = FaceTemplate.DlibChip150 };
 
     public static ModelVersion Import(ModelStore store, string cacheDirectory, Action<string>? log = null)
     {
@@ -63,7 +85,7 @@ public static class FaceApiImporter
         InputName = FaceRecognitionNetGraph.InputName,
         OutputName = FaceRecognitionNetGraph.OutputName,
         EmbeddingSize = FaceRecognitionNetGraph.EmbeddingSize,
-        Preprocessing = new PreprocessingSpec
+        Preprocessing = WithAlignment(new PreprocessingSpec
         {
             Width = FaceRecognitionNetGraph.InputSize,
             Height = FaceRecognitionNetGraph.InputSize,
@@ -73,7 +95,7 @@ public static class FaceApiImporter
             Crop = DefaultCrop,
             CropPresets = new() { ["lfw"] = LfwCrop },
             Resize = PreprocessingSpec.TensorFlowBilinearResize,
-        },
+        }),
         Distance = "cosine",
         Provenance = new ModelProvenance
         {

@@ -51,9 +51,24 @@ public static class TfjsWeights
         var shape = entry.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
         var count = shape.Aggregate(1, (a, d) => checked(a * d));
         var dtype = entry.GetProperty("dtype").GetString();
-        if (dtype != "float32")
+        // int32 entries are graph constants of the original TF model (e.g. the SSD's resize size); they are read
+        // (as floats) so the shards stay in step, and the architectures that need none leave them unused.
+        if (dtype is not ("float32" or "int32"))
         {
-            throw new InvalidDataException($"TFJS tensor '{name}' has dtype '{dtype}'; only float32 weights are supported.");
+            throw new InvalidDataException($"TFJS tensor '{name}' has dtype '{dtype}'; only float32 (and int32 constants) are supported.");
+        }
+
+        if (dtype == "int32" && !entry.TryGetProperty("quantization", out _))
+        {
+            Need(name, data, offset, count * 4);
+            var ints = new float[count];
+            for (var i = 0; i < count; i++)
+            {
+                ints[i] = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(offset + (i * 4)));
+            }
+
+            offset += count * 4;
+            return new TfjsTensor(name, shape, ints);
         }
 
         var values = new float[count];

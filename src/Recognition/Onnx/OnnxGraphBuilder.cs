@@ -96,6 +96,24 @@ public sealed class OnnxGraphBuilder
 
     public string Relu(string x) => Add("Relu", [x]);
 
+    /// <summary>
+    /// Clamps to [<paramref name="min"/>, <paramref name="max"/>] (e.g. ReLU6 = Clip(x, 0, 6)); opset 17 takes the
+    /// bounds as scalar inputs, written here as initializers.
+    /// </summary>
+    public string Clip(string x, float min, float max)
+    {
+        if (!(min <= max))
+        {
+            throw new ArgumentException($"Clip needs min <= max, got [{min}, {max}].");
+        }
+
+        var low = Fresh("clip_min");
+        _initializers.Add(new OnnxInitializer(low, [], OnnxProto.DataType.Float, BitConverter.GetBytes(min)));
+        var high = Fresh("clip_max");
+        _initializers.Add(new OnnxInitializer(high, [], OnnxProto.DataType.Float, BitConverter.GetBytes(max)));
+        return Add("Clip", [x, low, high]);
+    }
+
     /// <summary>Parametric ReLU; slope broadcasts, e.g. [C,1,1].</summary>
     public string PRelu(string x, string slope) => Add("PRelu", [x, slope]);
 

@@ -44,6 +44,30 @@ public sealed record PreprocessingSpec
         : CropPolicy.Parse(nameOrPolicy);
 
     /// <summary>
+    /// How photos become model input: "align" (detect → landmarks → warp onto <see cref="AlignTemplate"/>),
+    /// "center-crop" (the fixed <see cref="Crop"/>) or "auto" (align; the crop only as a fallback the caller asks for).
+    /// Null (manifests written before alignment existed) reads as "center-crop".
+    /// </summary>
+    [JsonPropertyName("face_crop")]
+    public string? FaceCrop { get; init; }
+
+    /// <summary>The five-point template for "align"/"auto"; null when the model has none.</summary>
+    [JsonPropertyName("align_template")]
+    public FaceTemplate? AlignTemplate { get; init; }
+
+    public const string AlignFaceCrop = "align";
+    public const string CenterFaceCrop = "center-crop";
+    public const string AutoFaceCrop = "auto";
+
+    [JsonIgnore]
+    public FaceCropMode FaceCropMode => FaceCrop switch
+    {
+        AlignFaceCrop => FaceCropMode.Align,
+        AutoFaceCrop => FaceCropMode.Auto,
+        _ => FaceCropMode.CenterCrop,
+    };
+
+    /// <summary>
     /// Resampling: "bilinear" (pixel-centre aligned, antialiased when shrinking) or "tf-bilinear"
     /// (TensorFlow's legacy resize_bilinear, as face-api.js feeds its models).
     /// </summary>
@@ -79,6 +103,17 @@ public sealed record PreprocessingSpec
             throw new InvalidDataException("Preprocessing mean and std need three values each, std non-zero.");
         }
 
+        if (FaceCrop is not (null or AlignFaceCrop or CenterFaceCrop or AutoFaceCrop))
+        {
+            throw new InvalidDataException($"face_crop '{FaceCrop}' must be '{AlignFaceCrop}', '{CenterFaceCrop}' or '{AutoFaceCrop}'.");
+        }
+
+        if (FaceCrop is AlignFaceCrop or AutoFaceCrop && AlignTemplate is null)
+        {
+            throw new InvalidDataException($"face_crop '{FaceCrop}' needs an align_template.");
+        }
+
+        AlignTemplate?.Validate();
         ValidateCrop("crop", Crop);
         if (CropPresets is null)
         {

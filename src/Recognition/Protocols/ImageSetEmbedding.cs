@@ -38,7 +38,11 @@ public sealed class ImageSetEmbedding
     /// Decodes and preprocesses one batch on the thread pool while the previous batch is in ONNX Runtime,
     /// so decoding hides behind inference.
     /// </summary>
-    public static ImageSetEmbedding Embed(FaceEmbedder embedder, IReadOnlyList<string> paths, CropPolicy? crop, Action<int, int>? progress = null)
+    /// <param name="prepare">
+    /// When set, turns each decoded image into the face the model sees (e.g. an aligned chip) in place of
+    /// <paramref name="crop"/>, which then frames that result; null from it means "no face": the file is rejected.
+    /// </param>
+    public static ImageSetEmbedding Embed(FaceEmbedder embedder, IReadOnlyList<string> paths, CropPolicy? crop, Action<int, int>? progress = null, Func<RgbImage, RgbImage?>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(paths);
@@ -64,7 +68,18 @@ public sealed class ImageSetEmbedding
                 try
                 {
                     var image = ImageDecoder.DecodeFile(paths[start + i]);
-                    Preprocessor.ToTensor(image, spec, crop, tensor.AsSpan(i * tensorSize, tensorSize));
+                    var face = prepare is null ? image : prepare(image);
+                    if (face is null)
+                    {
+                        lock (rejectedLock)
+                        {
+                            rejected[start + i] = "no face found";
+                        }
+
+                        return;
+                    }
+
+                    Preprocessor.ToTensor(face, spec, crop, tensor.AsSpan(i * tensorSize, tensorSize));
                     ok[i] = true;
                 }
                 catch (Exception e) when (e is ImageRejectedException or IOException or UnauthorizedAccessException)

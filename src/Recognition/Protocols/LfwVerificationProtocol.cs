@@ -16,7 +16,8 @@ public static class LfwVerificationProtocol
     /// <summary>A pair with an unreadable image scores this: below every cosine, so it counts as "different".</summary>
     private const double UnreadableScore = -2.0;
 
-    public static LfwVerificationReport Run(FaceEmbedder embedder, string lfwDirectory, CropPolicy? crop, Action<int, int>? progress = null)
+    /// <param name="prepare">Optional image → face step (alignment); see <see cref="ImageSetEmbedding.Embed"/>.</param>
+    public static LfwVerificationReport Run(FaceEmbedder embedder, string lfwDirectory, CropPolicy? crop, Action<int, int>? progress = null, Func<Images.RgbImage, Images.RgbImage?>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         var pairsPath = Path.Combine(lfwDirectory, PairsFileName);
@@ -28,7 +29,7 @@ public static class LfwVerificationProtocol
         var pairs = LfwPairs.Read(pairsPath);
         var relative = pairs.SelectMany(p => new[] { p.FirstPath, p.SecondPath }).Distinct(StringComparer.Ordinal).ToList();
         var index = relative.Select((path, i) => (path, i)).ToDictionary(x => x.path, x => x.i, StringComparer.Ordinal);
-        var embeddings = ImageSetEmbedding.Embed(embedder, relative.Select(r => Path.Combine(lfwDirectory, r)).ToList(), crop, progress);
+        var embeddings = ImageSetEmbedding.Embed(embedder, relative.Select(r => Path.Combine(lfwDirectory, r)).ToList(), crop, progress, prepare);
 
         var scores = new double[pairs.Count];
         var genuine = new bool[pairs.Count];

@@ -14,13 +14,14 @@ public static class OpenSetProtocol
 {
     public const int CandidateCount = 20;
 
-    public static OpenSetReport Run(FaceEmbedder embedder, OpenSetSplit split, CropPolicy? crop, Action<int, int>? progress = null)
+    /// <param name="prepare">Optional image → face step (alignment); see <see cref="ImageSetEmbedding.Embed"/>.</param>
+    public static OpenSetReport Run(FaceEmbedder embedder, OpenSetSplit split, CropPolicy? crop, Action<int, int>? progress = null, Func<Images.RgbImage, Images.RgbImage?>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(split);
         var paths = split.Known.SelectMany(k => k.Enrolled.Concat(k.Probes)).Concat(split.Unknown.SelectMany(u => u.Probes)).ToList();
         var row = paths.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i, StringComparer.Ordinal);
-        var embeddings = ImageSetEmbedding.Embed(embedder, paths, crop, progress);
+        var embeddings = ImageSetEmbedding.Embed(embedder, paths, crop, progress, prepare);
         var dim = embeddings.Dimension;
         bool Usable(string path) => !embeddings.Rejected.ContainsKey(row[path]);
 

@@ -145,6 +145,19 @@ public sealed class OnnxOpTests(ITestOutputHelper log)
         }, log, 4);
 
     [Theory]
+    [InlineData(0f, 6f)] // ReLU6, as MobileNet uses it
+    [InlineData(-0.5f, 0.25f)]
+    public void Clip(float min, float max) =>
+        OrtHarness.Verify(new OnnxCase
+        {
+            Name = $"Clip [{min}, {max}]",
+            Inputs = [("x", [3, H, W])],
+            InputScale = 8f, // so values fall on both sides of both bounds
+            Build = (g, x) => g.Clip(x[0], min, max),
+            Reference = x => new RefTensor(x[0].Shape, x[0].Data.Select(v => Math.Clamp(v, min, max)).ToArray()),
+        }, log, 4);
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void PRelu(bool perChannel)

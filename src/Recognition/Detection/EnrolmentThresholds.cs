@@ -1,0 +1,65 @@
+namespace FaceGrains.Recognition.Detection;
+
+/// <summary>
+/// When a face is good enough to enrol. Each failed check becomes one reason in the rejection, so the operator
+/// knows what to fix. Identification answers every face regardless: a poor probe is still worth an answer.
+/// </summary>
+public sealed record EnrolmentThresholds
+{
+    /// <summary>
+    /// Shorter box side in pixels. Default 40: the 150×150 chip then already enlarges the face about 2.5×, and
+    /// the embedding of smaller faces drifts away from the same person's sharp ones.
+    /// </summary>
+    public double MinFaceSize { get; init; } = 40;
+
+    /// <summary>
+    /// Detector probability. Default 0.5, the detector's own cut: a stricter gate was tried (0.8) and rejected real
+    /// faces, because tight face chips (bbt/people) score only 0.53–0.77 when the whole frame is face.
+    /// </summary>
+    public float MinScore { get; init; } = 0.5f;
+
+    /// <summary>
+    /// Variance of the Laplacian on the aligned chip. Default 20: sharp LFW and bbt chips measure in the hundreds; a
+    /// Gaussian blur of σ ≈ 2 px on the chip brings them under 20, where faces of different people start to embed alike.
+    /// </summary>
+    public double MinSharpness { get; init; } = 20;
+
+    /// <summary>|Yaw| in degrees. Default 45: past it one eye and the mouth corner are hidden and the five-point fit is poor.</summary>
+    public double MaxAbsYaw { get; init; } = 45;
+
+    /// <summary>|Pitch| in degrees. Default 35, for the same reason vertically.</summary>
+    public double MaxAbsPitch { get; init; } = 35;
+
+    /// <summary>Why <paramref name="quality"/> is not good enough to enrol; empty when it is.</summary>
+    public IReadOnlyList<string> Check(FaceQuality quality)
+    {
+        ArgumentNullException.ThrowIfNull(quality);
+        var reasons = new List<string>();
+        if (quality.Size < MinFaceSize)
+        {
+            reasons.Add($"face is {quality.Size:F0} px, below the {MinFaceSize:F0} px minimum for enrolment");
+        }
+
+        if (quality.Score < MinScore)
+        {
+            reasons.Add($"detector score {quality.Score:F2} is below {MinScore:F2}: may not be a face");
+        }
+
+        if (quality.Sharpness < MinSharpness)
+        {
+            reasons.Add($"sharpness {quality.Sharpness:F1} is below {MinSharpness:F1}: too blurred");
+        }
+
+        if (Math.Abs(quality.YawDegrees) > MaxAbsYaw)
+        {
+            reasons.Add($"head turned {quality.YawDegrees:F0}° (yaw), beyond ±{MaxAbsYaw:F0}°");
+        }
+
+        if (Math.Abs(quality.PitchDegrees) > MaxAbsPitch)
+        {
+            reasons.Add($"head tilted {quality.PitchDegrees:F0}° (pitch), beyond ±{MaxAbsPitch:F0}°");
+        }
+
+        return reasons;
+    }
+}

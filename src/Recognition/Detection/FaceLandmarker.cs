@@ -1,0 +1,139 @@
+using FaceGrains.Recognition.Images;
+using FaceGrains.Recognition.Importers;
+using FaceGrains.Recognition.Preprocessing;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FaceGrains.Recognition.Detection;
+
+/// <summary>
+/// The imported 68-point landmark net. Follows face-api.js: the face box (clipped to the image, corners floored)
+/// is cut out, padded with black to a centred square, resized to 112×112 with TensorFlow's legacy bilinear resize
+/// and normalised <c>(px − mean) / 255</c>; the net's fractions of the square are mapped back through the padding
+/// to the cut-out and shifted by the box's (unfloored) corner. Safe to call from many threads.
+/// </summary>
+public sealed class FaceLandmarker : IDisposable
+{
+    private const int Channels = 3;
+    private static readonly float[] MeanRgb = [122.782f, 117.001f, 104.298f];
+    private readonly InferenceSession _session;
+
+    public FaceLandmarker(DetectionModel model, int intraOpNumThreads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        _session = OnnxSessions.Open(model.OnnxPath, intraOpNumThreads);
+    }
+
+    public DetectionModel Model { get; }
+
+    /// <summary>Landmarks of the whole image taken as one face (a face chip, as face-api.js's reference outputs).</summary>
+    public FaceLandmarks DetectInChip(RgbImage chip) =>
+        Detect(chip ?? throw new ArgumentNullException(nameof(chip)), [new FaceBox(0, 0, chip.Width, chip.Height)])[0]
+        ?? throw new InvalidOperationException("A whole image always clips to itself.");
+
+    /// <summary>Landmarks for each box, in one batch. A box that clips to nothing gets null.</summary>
+    public FaceLandmarks?[] Detect(RgbImage image, IReadOnlyList<FaceBox> boxes)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(boxes);
+        const int size = FaceLandmark68NetGraph.InputSize;
+        const int plane = size * size;
+        var results = new FaceLandmarks?[boxes.Count];
+        var crops = new List<(int Index, int Width, int Height)>();
+        var input = new float[boxes.Count * Channels * plane];
+        var rgb = new float[Channels * plane];
+        foreach (var (box, index) in boxes.Select((b, i) => (b, i)))
+        {
+            var cut = Cut(image, box);
+            if (cut is null)
+            {
+                continue;
+            }
+
+            var slot = crops.Count;
+            crops.Add((index, cut.Width, cut.Height));
+            SquareResampler.Resample(cut, CropSquare.Of(cut.Width, cut.Height, CropPolicy.FitWhole), size, size, rgb, ResizeMethod.TensorFlowLegacy);
+            var target = input.AsSpan(slot * Channels * plane, Channels * plane);
+            for (var c = 0; c < Channels; c++)
+            {
+                for (int p = 0, i = c; p < plane; p++, i += Channels)
+                {
+                    target[(c * plane) + p] = (rgb[i] - MeanRgb[c]) / 255f;
+                }
+            }
+        }
+
+        if (crops.Count == 0)
+        {
+            return results;
+        }
+
+        float[] output;
+        using (var tensor = OrtValue.CreateTensorValueFromMemory(input, [crops.Count, Channels, size, size]))
+        using (var runOptions = new RunOptions())
+        using (var outputs = _session.Run(runOptions, [FaceLandmark68NetGraph.InputName], [tensor], [FaceLandmark68NetGraph.OutputName]))
+        {
+            output = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+
+        for (var slot = 0; slot < crops.Count; slot++)
+        {
+            var (index, w, h) = crops[slot];
+            results[index] = ToImage(output.AsSpan(slot * 2 * FaceLandmarks.Count, 2 * FaceLandmarks.Count), w, h, boxes[index].X, boxes[index].Y);
+        }
+
+        return results;
+    }
+
+    /// <summary>The net's fractions of the padded square → pixels of the image (face-api.js's post-processing).</summary>
+    internal static FaceLandmarks ToImage(ReadOnlySpan<float> fractions, int cutWidth, int cutHeight, double shiftX, double shiftY)
+    {
+        const double size = FaceLandmark68NetGraph.InputSize;
+        var scale = size / Math.Max(cutWidth, cutHeight);
+        var w = cutWidth * scale;
+        var h = cutHeight * scale;
+        var padX = w < h ? Math.Abs(w - h) / 2 : 0;
+        var padY = h < w ? Math.Abs(w - h) / 2 : 0;
+        var points = new FacePoint[FaceLandmarks.Count];
+        for (var i = 0; i < points.Length; i++)
+        {
+            var x = ((fractions[2 * i] * size) - padX) / w;
+            var y = ((fractions[(2 * i) + 1] * size) - padY) / h;
+            points[i] = new FacePoint((x * cutWidth) + shiftX, (y * cutHeight) + shiftY);
+        }
+
+        return new FaceLandmarks(points);
+    }
+
+    /// <summary>The box clipped to the image with its corner and size floored, as pixels; null when nothing is left.</summary>
+    internal static RgbImage? Cut(RgbImage image, FaceBox box)
+    {
+        var x = Math.Max(box.X, 0);
+        var y = Math.Max(box.Y, 0);
+        var w = (int)Math.Floor(Math.Min(box.Right - x, image.Width - x));
+        var h = (int)Math.Floor(Math.Min(box.Bottom - y, image.Height - y));
+        var left = (int)Math.Floor(x);
+        var top = (int)Math.Floor(y);
+        w = Math.Min(w, image.Width - left);
+        h = Math.Min(h, image.Height - top);
+        if (w <= 0 || h <= 0)
+        {
+            return null;
+        }
+
+        if (left == 0 && top == 0 && w == image.Width && h == image.Height)
+        {
+            return image;
+        }
+
+        var pixels = new byte[w * h * Channels];
+        for (var row = 0; row < h; row++)
+        {
+            image.Pixels.AsSpan((((top + row) * image.Width) + left) * Channels, w * Channels).CopyTo(pixels.AsSpan(row * w * Channels));
+        }
+
+        return new RgbImage(w, h, pixels);
+    }
+
+    public void Dispose() => _session.Dispose();
+}
