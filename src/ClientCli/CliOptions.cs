@@ -27,7 +27,7 @@ public static class CliOptions
 
     public static readonly Option<string?> Crop = new("--crop")
     {
-        Description = "Crop: a preset named in the model manifest (e.g. 'lfw'), or 'side,center_x,center_y' as fractions of the image (side of the shorter side), 'full' (largest centred square) or 'fit' (whole image padded to a square). Default: the manifest's crop.",
+        Description = "Crop: a preset named in the model manifest (e.g. 'lfw'), or 'side,center_x,center_y' as fractions of the image (side of the shorter side), 'full' (largest centred square) or 'fit' (whole image padded to a square); on embed and eval also 'align' (detect, landmarks, warp to the model's template) or 'auto' (align, else the fixed crop). Default: the manifest's crop.",
     };
 
     public static readonly Option<int> Threads = new("--threads")
