@@ -112,6 +112,7 @@ public static class TrainingRun
 
         var rss = new Dictionary<string, double>();
         double trainSeconds = 0;
+        var skippedSteps = 0;
         long trainImages = 0;
         var lastEpoch = Math.Min(config.Epochs, stopAfterEpoch ?? config.Epochs);
         for (var epoch = startEpoch; epoch <= lastEpoch; epoch++)
@@ -145,13 +146,20 @@ public static class TrainingRun
                         var value = loss.call(backbone.call(x), y);
                         optimizer.ZeroGrad();
                         value.backward();
-                        if (config.GradClip > 0)
+                        // Measures the gradient norm (and clips when grad_clip > 0). A non-finite norm (e.g. an
+                        // all-zero embedding early on, whose normalisation gradient overflows) would turn every
+                        // weight into NaN, so that step is skipped, as mixed-precision scalers do.
+                        var gradNorm = optimizer.ClipGradients(config.GradClip);
+                        var (lr, m) = schedule.At(globalStep);
+                        if (double.IsFinite(gradNorm))
                         {
-                            optimizer.ClipGradients(config.GradClip);
+                            optimizer.Step(lr, m);
+                        }
+                        else
+                        {
+                            skippedSteps++;
                         }
 
-                        var (lr, m) = schedule.At(globalStep);
-                        optimizer.Step(lr, m);
                         lastLr = lr;
                         var v = value.item<float>();
                         if (!float.IsFinite(v))
@@ -174,6 +182,11 @@ public static class TrainingRun
                     report(new StepProgress(steps, lossSum / steps, epochImages / Math.Max(epochStepSeconds, 1e-9), lastLr));
                 }
             });
+
+            if (skippedSteps > 0)
+            {
+                progress.Log($"epoch {epoch}: {skippedSteps} step(s) skipped so far because the gradient norm was not finite");
+            }
 
             trainSeconds += epochStepSeconds;
             trainImages += epochImages;

@@ -86,4 +86,13 @@ public sealed class ScheduleAndOptimizerTests
         Assert.Equal(10, opt.ClipGradients(2), 4);
         Assert.Equal(2, p.grad!.item<float>(), 3);
     }
+
+    [Fact]
+    public void An_overflowing_gradient_reports_a_non_finite_norm_so_the_run_skips_the_step()
+    {
+        // The bug: a gradient of inf was "clipped" by multiplying with limit / inf = 0, which makes NaN weights.
+        var (opt, p) = One("sgd", 0, false);
+        Grad(p, float.PositiveInfinity);
+        Assert.False(double.IsFinite(opt.ClipGradients(2)));
+    }
 }
