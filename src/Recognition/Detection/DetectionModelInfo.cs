@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FaceGrains.Recognition.Models;
 
 namespace FaceGrains.Recognition.Detection;
 
@@ -23,18 +24,7 @@ public sealed record DetectionModelInfo
     [JsonPropertyName("created_utc")]
     public DateTimeOffset CreatedUtc { get; init; }
 
-    [JsonPropertyName("source")]
-    public string Source { get; init; } = "";
-
-    [JsonPropertyName("licence")]
-    public string Licence { get; init; } = "";
-
-    [JsonPropertyName("source_integrity")]
-    public string SourceIntegrity { get; init; } = "";
-
-    [JsonPropertyName("weights_sha256")]
-    public string WeightsSha256 { get; init; } = "";
-
-    [JsonPropertyName("notes")]
-    public string Notes { get; init; } = "";
+    /// <summary>Where the weights came from, as for embedding model versions.</summary>
+    [JsonPropertyName("provenance")]
+    public ModelProvenance Provenance { get; init; } = new();
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FaceGrains.Recognition.Detection;
+using FaceGrains.Recognition.Models;
 
 namespace FaceGrains.Recognition.Importers;
 
@@ -74,10 +75,13 @@ public static class FaceApiDetectionImporter
         Name = name,
         Kind = kind,
         InputSize = inputSize,
-        Source = $"npm:{FaceApiImporter.PackageSpec} {source}",
-        Licence = "package MIT (face-api.js)",
-        SourceIntegrity = FaceApiImporter.PackageIntegrity,
-        WeightsSha256 = weightsSha,
-        Notes = notes,
+        Provenance = new ModelProvenance
+        {
+            Source = $"npm:{FaceApiImporter.PackageSpec} {source}",
+            Licence = "package MIT (face-api.js)",
+            SourceIntegrity = FaceApiImporter.PackageIntegrity,
+            WeightsSha256 = weightsSha,
+            Notes = notes,
+        },
     };
 }
