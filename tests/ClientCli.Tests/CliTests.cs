@@ -17,28 +17,7 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
-    private (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var (savedOut, savedError) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        int code;
-        try
-        {
-            code = CliErrors.Run(FaceGrainsCli.CreateRoot(), args);
-        }
-        finally
-        {
-            Console.SetOut(savedOut);
-            Console.SetError(savedError);
-        }
-
-        output.WriteLine($"facegrains {string.Join(' ', args)} → {code}");
-        output.WriteLine(stderr.ToString());
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => InProcessCli.Run(output, args);
 
     /// <summary>The test home holding the imported face-api model (imported once per machine).</summary>
     private static string ModelHome()

@@ -67,27 +67,5 @@ public sealed class GalleryCliTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(CliErrors.UserError, Run(["gallery", "forget", "powell", .. at]).ExitCode);
     }
 
-    private (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var (savedOut, savedError) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        int code;
-        try
-        {
-            code = CliErrors.Run(FaceGrainsCli.CreateRoot(), args);
-        }
-        finally
-        {
-            Console.SetOut(savedOut);
-            Console.SetError(savedError);
-        }
-
-        output.WriteLine($"facegrains {string.Join(' ', args)} → {code}");
-        output.WriteLine(stdout.ToString());
-        output.WriteLine(stderr.ToString());
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => InProcessCli.Run(output, args);
 }

@@ -34,24 +34,15 @@ public static class FaceApiImporter
     public static readonly CropPolicy LfwCrop = new() { Side = 0.46, CenterX = 0.5, CenterY = 0.55 };
 
     /// <summary>
-    /// Returns the store's imported version if there is one, otherwise imports it. A version imported before
-    /// alignment existed gets the alignment fields (<see cref="WithAlignment"/>) added to its manifest; its id,
-    /// the hash of the unchanged ONNX file, stays the same.
+    /// Returns the store's imported version if there is one, otherwise imports it. Versions are immutable:
+    /// an import never rewrites the manifest of one already in the store.
     /// </summary>
     public static ModelVersion EnsureImported(ModelStore store, string cacheDirectory, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (!store.TryFindByName(ModelName, out var existing) || existing is null)
-        {
-            return Import(store, cacheDirectory, log);
-        }
-
-        if (existing.Manifest.Preprocessing.AlignTemplate is null)
-        {
-            return store.UpdateManifest(existing.Manifest with { Preprocessing = WithAlignment(existing.Manifest.Preprocessing) });
-        }
-
-        return existing;
+        return store.TryFindByName(ModelName, out var existing) && existing is not null
+            ? existing
+            : Import(store, cacheDirectory, log);
     }
 
     /// <summary>
