@@ -16,7 +16,7 @@ public static class EmbedCommand
         var image = new Argument<FileInfo>("image") { Description = "A face image (JPEG, PNG, GIF, BMP, WebP, PGM)." };
         var command = new Command("embed", "Embed one face image: 'embedding' is L2-normalised (what the gallery uses), 'raw' is the model's own output.")
         {
-            image, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, CliOptions.Provider, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
+            image, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, CliOptions.Provider, CliOptions.FlipAverage, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
         };
         command.SetAction(parse =>
         {

@@ -147,7 +147,7 @@ public static class EvalCommand
         var command = new Command("lfw", "LFW View 2 verification from <data>/pairs.txt: 10-fold accuracy, EER, AUC, TAR@FAR.")
         {
             Data, CliOptions.Model, CliOptions.Crop, Plots, record, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
-            FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
+            CliOptions.FlipAverage, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
         };
         command.SetAction(parse =>
         {
@@ -155,7 +155,13 @@ public static class EvalCommand
             var model = CliModels.Resolve(parse, output);
             var align = FaceCropChoice.Requested(parse);
             var crop = align is null ? CliOptions.ResolveCrop(parse, model, LfwCropPreset) : CropPolicy.Full;
-            using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
+            var embedderOptions = CliOptions.EmbedderOptions(parse);
+            if (embedderOptions.FlipAverage && parse.GetValue(record))
+            {
+                throw new InvalidOperationException("--record stores thresholds for the model's plain embeddings; run it without --flip-average.");
+            }
+
+            using var embedder = new FaceEmbedder(model, embedderOptions);
             using var detection = Alignment(parse, embedder, align, model.Manifest.Preprocessing.ResolveCrop(LfwCropPreset), FaceSelection.Central, output);
             var clock = Stopwatch.StartNew();
             var report = output.WithProgress("embedding LFW", progress =>
@@ -175,6 +181,7 @@ public static class EvalCommand
             {
                 ["model"] = model.Id,
                 ["crop"] = align ?? crop.ToString(),
+                ["flip_average"] = embedderOptions.FlipAverage,
                 ["no_face_fallbacks"] = detection?.Fallbacks.Value,
                 ["pairs"] = report.PairCount,
                 ["images"] = report.ImageCount,
@@ -234,7 +241,7 @@ public static class EvalCommand
         var command = new Command("openset", "Open-set identification on a folder-per-person set: rank-1 and FNIR at FPIR 1e-2 / 1e-3. Crop: --crop, else the manifest preset named after the data folder (lfw), else the manifest's crop.")
         {
             Data, enroll, minImages, unknown, seed, CliOptions.Model, CliOptions.Crop, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
-            FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
+            CliOptions.FlipAverage, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
         };
         command.SetAction(parse =>
         {

@@ -61,9 +61,25 @@ public sealed class FaceDetector : IDisposable
             return faces;
         }
 
-        var side = longer * Options.RetryCanvasScale;
+        return DetectOnCanvas(image);
+    }
+
+    /// <summary>
+    /// Only the second look of <see cref="Detect"/>: the image centred on a black square
+    /// <see cref="FaceDetectorOptions.RetryCanvasScale"/> times its longer side (empty when that setting is 1 or less).
+    /// For callers that know where a face must be and did not find it there in the first look.
+    /// </summary>
+    public IReadOnlyList<DetectedFace> DetectOnCanvas(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (!(Options.RetryCanvasScale > 1))
+        {
+            return [];
+        }
+
+        var side = Math.Max(image.Width, image.Height) * Options.RetryCanvasScale;
         var canvas = new CropSquare((image.Width - side) / 2, (image.Height - side) / 2, side);
-        (boxes, scores) = Run(image, canvas);
+        var (boxes, scores) = Run(image, canvas);
         return ToFaces(boxes, scores, image.Width, image.Height, canvas, Options);
     }
 

@@ -128,6 +128,8 @@ public sealed class FacePipeline
     /// <summary>Every face of a probe photo with its embedding (each is searched); none is an explicit outcome.</summary>
     public PhotoFaces ForIdentification(RgbImage image) => Analyze(image);
 
+    private static bool CoversCentre(FaceBox box, RgbImage image) => box.Contains(image.Width / 2.0, image.Height / 2.0);
+
     /// <summary>
     /// The aligned chip of one face chosen by <paramref name="selection"/>, or null when the photo has none: what the
     /// evaluation protocols feed the embedder in place of a fixed crop. No embedding, no quality gate.
@@ -144,6 +146,17 @@ public sealed class FacePipeline
         if (detections.Count == 0)
         {
             return null;
+        }
+
+        if (selection == FaceSelection.Central && !detections.Any(d => CoversCentre(d.Box, image)))
+        {
+            // Faces found, but none at the centre, where the subject is: the first look missed it (a face filling
+            // much of the detector's input scores low) and found a face in the background. Look again on the canvas.
+            var second = Detector.DetectOnCanvas(image);
+            if (second.Any(d => CoversCentre(d.Box, image)))
+            {
+                detections = second;
+            }
         }
 
         var chosen = selection == FaceSelection.Largest

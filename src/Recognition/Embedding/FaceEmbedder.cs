@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using FaceGrains.Recognition.Images;
@@ -135,7 +136,7 @@ public sealed class FaceEmbedder : IDisposable
             {
                 var batch = Math.Min(MaxBatchSize, count - start);
                 inputNchw.Slice(start * inputSize, batch * inputSize).CopyTo(buffers.Input);
-                Run(buffers, batch);
+                Infer(buffers, batch);
                 var rows = batch * EmbeddingSize;
                 var output = buffers.Output.AsSpan(0, rows);
                 output.CopyTo(raw.Slice(start * EmbeddingSize, rows));
@@ -177,7 +178,7 @@ public sealed class FaceEmbedder : IDisposable
                     Preprocessor.ToTensor(face, spec, crop, buffers.Input.AsSpan(i * inputSize, inputSize));
                 }
 
-                Run(buffers, batch);
+                Infer(buffers, batch);
                 for (var i = 0; i < batch; i++)
                 {
                     var row = buffers.Output.AsSpan(i * EmbeddingSize, EmbeddingSize);
@@ -379,6 +380,44 @@ public sealed class FaceEmbedder : IDisposable
     }
 
     /// <summary>Runs the first <paramref name="batch"/> images in the buffers, padding to the model's fixed batch size if it has one.</summary>
+    /// <summary>
+    /// The model's output for the first <paramref name="batch"/> inputs; with <see cref="EmbedderOptions.FlipAverage"/>,
+    /// the mean of the outputs for each input and its mirror image (the input buffer is left mirrored).
+    /// </summary>
+    private void Infer(EmbedderBuffers buffers, int batch)
+    {
+        Run(buffers, batch);
+        if (!Options.FlipAverage)
+        {
+            return;
+        }
+
+        var rows = batch * EmbeddingSize;
+        var plain = ArrayPool<float>.Shared.Rent(rows);
+        try
+        {
+            buffers.Output.AsSpan(0, rows).CopyTo(plain);
+            MirrorRows(buffers.Input.AsSpan(0, batch * InputSize), width);
+            Run(buffers, batch);
+            var output = buffers.Output.AsSpan(0, rows);
+            TensorPrimitives.Add(output, plain.AsSpan(0, rows), output);
+            TensorPrimitives.Multiply(output, 0.5f, output);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(plain);
+        }
+    }
+
+    /// <summary>Reverses every row of <paramref name="width"/> floats: an NCHW tensor mirrored left to right.</summary>
+    internal static void MirrorRows(Span<float> tensor, int width)
+    {
+        for (var offset = 0; offset + width <= tensor.Length; offset += width)
+        {
+            tensor.Slice(offset, width).Reverse();
+        }
+    }
+
     private void Run(EmbedderBuffers buffers, int batch)
     {
         var runBatch = batch;
