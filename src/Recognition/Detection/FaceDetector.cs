@@ -47,8 +47,9 @@ public sealed class FaceDetector : IDisposable
     /// <summary>
     /// Faces in <paramref name="image"/>, best score first; empty when there is none. First as face-api.js does it
     /// (the image padded to a square at the right or bottom); when that finds nothing and
-    /// <see cref="FaceDetectorOptions.RetryCanvasScale"/> is above 1, once more with the image centred on a black
-    /// square that much larger, because the detector answers weakly to faces filling much of its input.
+    /// <see cref="FaceDetectorOptions.RetryCanvasScale"/> is above 1, again with the image centred on black squares
+    /// that much and twice that much larger (<see cref="DetectOnCanvas"/>), because the detector answers weakly to
+    /// faces filling much of its input.
     /// </summary>
     public IReadOnlyList<DetectedFace> Detect(RgbImage image)
     {
@@ -66,7 +67,9 @@ public sealed class FaceDetector : IDisposable
 
     /// <summary>
     /// Only the second look of <see cref="Detect"/>: the image centred on a black square
-    /// <see cref="FaceDetectorOptions.RetryCanvasScale"/> times its longer side (empty when that setting is 1 or less).
+    /// <see cref="FaceDetectorOptions.RetryCanvasScale"/> times its longer side, and if that finds nothing, on one
+    /// twice as large again (4× by default; on LFW the 2× canvas still misses 20 of the 7,701 View 2 images' faces,
+    /// the 4× one finds them). Empty when the setting is 1 or less.
     /// For callers that know where a face must be and did not find it there in the first look.
     /// </summary>
     public IReadOnlyList<DetectedFace> DetectOnCanvas(RgbImage image)
@@ -77,10 +80,19 @@ public sealed class FaceDetector : IDisposable
             return [];
         }
 
-        var side = Math.Max(image.Width, image.Height) * Options.RetryCanvasScale;
-        var canvas = new CropSquare((image.Width - side) / 2, (image.Height - side) / 2, side);
-        var (boxes, scores) = Run(image, canvas);
-        return ToFaces(boxes, scores, image.Width, image.Height, canvas, Options);
+        foreach (var scale in new[] { Options.RetryCanvasScale, Options.RetryCanvasScale * Options.RetryCanvasScale })
+        {
+            var side = Math.Max(image.Width, image.Height) * scale;
+            var canvas = new CropSquare((image.Width - side) / 2, (image.Height - side) / 2, side);
+            var (boxes, scores) = Run(image, canvas);
+            var faces = ToFaces(boxes, scores, image.Width, image.Height, canvas, Options);
+            if (faces.Count > 0)
+            {
+                return faces;
+            }
+        }
+
+        return [];
     }
 
     /// <summary>The decoded boxes (fractions of <paramref name="square"/>) and face scores of every anchor.</summary>

@@ -7,8 +7,8 @@ namespace FaceGrains.Recognition.Detection;
 
 /// <summary>
 /// The imported 68-point landmark net. Follows face-api.js: the face box (clipped to the image, corners floored)
-/// is cut out, padded with black to a centred square, resized to 112×112 with TensorFlow's legacy bilinear resize
-/// and normalised <c>(px − mean) / 255</c>; the net's fractions of the square are mapped back through the padding
+/// is cut out, drawn scaled and centred on a black 112×112 square as a browser canvas draws it
+/// (<see cref="DrawCentred"/>) and normalised <c>(px − mean) / 255</c>; the net's fractions of the square are mapped back through the padding
 /// to the cut-out and shifted by the box's (unfloored) corner. Safe to call from many threads.
 /// </summary>
 public sealed class FaceLandmarker : IDisposable
@@ -52,7 +52,7 @@ public sealed class FaceLandmarker : IDisposable
 
             var slot = crops.Count;
             crops.Add((index, cut.Width, cut.Height));
-            SquareResampler.Resample(cut, CropSquare.Of(cut.Width, cut.Height, CropPolicy.FitWhole), size, size, rgb, ResizeMethod.TensorFlowLegacy);
+            DrawCentred(cut, size, rgb);
             var target = input.AsSpan(slot * Channels * plane, Channels * plane);
             for (var c = 0; c < Channels; c++)
             {
@@ -103,6 +103,58 @@ public sealed class FaceLandmarker : IDisposable
         }
 
         return new FaceLandmarks(points);
+    }
+
+    /// <summary>
+    /// The cut-out scaled to fit a black <paramref name="size"/>² square and centred in it, as face-api.js's
+    /// <c>imageToSquare</c> draws it on a canvas (its reference outputs were made in a browser): the drawn rectangle
+    /// keeps its fractional offset and size, a square pixel is painted when its centre falls inside it, and its
+    /// colour is the bilinear sample at the pixel centre's source position (half-pixel centres, edges clamped, no
+    /// antialiasing). Output: interleaved RGB floats, row by row.
+    /// </summary>
+    internal static void DrawCentred(RgbImage cut, int size, Span<float> rgb)
+    {
+        var scale = (double)size / Math.Max(cut.Width, cut.Height);
+        var drawnWidth = cut.Width * scale;
+        var drawnHeight = cut.Height * scale;
+        var left = (size - drawnWidth) / 2;
+        var top = (size - drawnHeight) / 2;
+        var src = cut.Pixels;
+        int w = cut.Width, h = cut.Height;
+        rgb[..(size * size * Channels)].Clear();
+        for (var v = 0; v < size; v++)
+        {
+            var cy = v + 0.5;
+            if (cy < top || cy > top + drawnHeight)
+            {
+                continue;
+            }
+
+            var y = Math.Clamp(((cy - top) / scale) - 0.5, 0, h - 1);
+            var y0 = (int)Math.Floor(y);
+            var y1 = Math.Min(y0 + 1, h - 1);
+            var fy = y - y0;
+            for (var u = 0; u < size; u++)
+            {
+                var cx = u + 0.5;
+                if (cx < left || cx > left + drawnWidth)
+                {
+                    continue;
+                }
+
+                var x = Math.Clamp(((cx - left) / scale) - 0.5, 0, w - 1);
+                var x0 = (int)Math.Floor(x);
+                var x1 = Math.Min(x0 + 1, w - 1);
+                var fx = x - x0;
+                var o = ((v * size) + u) * Channels;
+                for (var c = 0; c < Channels; c++)
+                {
+                    var upper = (src[(((y0 * w) + x0) * Channels) + c] * (1 - fx)) + (src[(((y0 * w) + x1) * Channels) + c] * fx);
+                    var lower = (src[(((y1 * w) + x0) * Channels) + c] * (1 - fx)) + (src[(((y1 * w) + x1) * Channels) + c] * fx);
+                    rgb[o + c] = (float)((upper * (1 - fy)) + (lower * fy));
+                }
+            }
+        }
     }
 
     /// <summary>The box clipped to the image with its corner and size floored, as pixels; null when nothing is left.</summary>
