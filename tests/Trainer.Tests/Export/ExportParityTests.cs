@@ -69,17 +69,21 @@ public sealed class ExportParityTests(ITestOutputHelper log)
 }
 
 /// <summary>The same parity on real faces: a few CFP identities, one short run, exported and compared.</summary>
-public sealed class RealFaceExportTests
+public sealed class RealFaceExportTests(ITestOutputHelper log)
 {
-    [RequiresDataFact("cfp-train")]
-    public void Seed_resnet_parity_on_cfp_faces()
+    [RequiresDataTheory("cfp-train")]
+    [InlineData("seed-resnet", 64, "batch")]
+    [InlineData("densenet121", 32, "group")] // full-width DenseNet at 64×64 takes about 1.5 min here; 32×32 keeps the test short
+    [InlineData("convnext-small", 64, "batch")]
+    public void Parity_on_cfp_faces(string backbone, int inputSize, string norm)
     {
         var data = FaceGrains.TestSupport.SharedData.PathOf("cfp-train", "images");
         var folder = SyntheticRun.NewFolder();
-        var config = SyntheticRun.Config(data, "seed-resnet", 64) with { MaxIdentities = 8, Epochs = 1, StepsPerEpoch = 1 };
+        var config = SyntheticRun.Config(data, backbone, inputSize) with { MaxIdentities = 8, Epochs = 1, StepsPerEpoch = 1, Norm = norm };
         var summary = SyntheticRun.Run(config, folder);
         Assert.Equal(0, summary.SkippedImages);
         var result = OnnxExporter.Export(folder, 1, _ => { });
-        Assert.True(result.ParityMaxAbsDiff <= 1e-4, $"max |ONNX − TorchSharp| = {result.ParityMaxAbsDiff}");
+        log.WriteLine($"PARITY cfp {backbone} {inputSize}px norm {norm}: max |ONNX − TorchSharp| = {result.ParityMaxAbsDiff:E2} on {result.ParityImages} faces");
+        Assert.True(result.ParityMaxAbsDiff <= 1e-4, $"{backbone} ({norm}): max |ONNX − TorchSharp| = {result.ParityMaxAbsDiff}");
     }
 }
