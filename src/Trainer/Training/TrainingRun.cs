@@ -80,6 +80,9 @@ public static class TrainingRun
         var stepsPerEpoch = config.StepsPerEpoch > 0 ? Math.Min(config.StepsPerEpoch, sampler.BatchesPerEpoch) : sampler.BatchesPerEpoch;
         var schedule = new Schedule(config.Schedule, config.Lr, momentum, (long)stepsPerEpoch * config.Epochs, stepsPerEpoch, config.WarmupEpochs, config.StepEpochs, config.StepGamma);
         var usableSamples = usable.Select(i => split.Train[i]).ToList();
+
+        // Faces whose centroids classify the closed set when the loss has no classifier; decoded on first use.
+        var centroidFaces = new Lazy<ValidationSet>(() => ValidationSet.Build(NearestCentroid.Sample(usableSamples, config.ValMaxImages, config.Seed), spec, int.MaxValue, config.Seed, dataThreads, []));
         var loader = new BatchLoader(usableSamples, cache.Subset(usable), new Augmenter(config.Augment, spec), spec, config.LoaderThreads, config.Prefetch, config.Seed);
 
         var history = new List<EpochMetrics>();
@@ -105,7 +108,7 @@ public static class TrainingRun
         }
         else
         {
-            var initial = Evaluate(backbone, loss, verification, closedSet, spec, 0, 0, null, null, null, null, Stopwatch.StartNew());
+            var initial = Evaluate(backbone, loss, verification, closedSet, centroidFaces, spec, 0, 0, null, null, null, null, Stopwatch.StartNew());
             Append(run, history, initial);
             progress.Log($"epoch 0 (untrained): val EER {initial.ValEer:P2}, AUC {initial.ValAuc:F4}");
         }
@@ -190,7 +193,7 @@ public static class TrainingRun
 
             trainSeconds += epochStepSeconds;
             trainImages += epochImages;
-            var metrics = Evaluate(backbone, loss, verification, closedSet, spec, epoch, globalStep, lossSum / Math.Max(1, steps), lastLr, epochImages / Math.Max(epochStepSeconds, 1e-9), loader.ImagesPerSecond, clock);
+            var metrics = Evaluate(backbone, loss, verification, closedSet, centroidFaces, spec, epoch, globalStep, lossSum / Math.Max(1, steps), lastLr, epochImages / Math.Max(epochStepSeconds, 1e-9), loader.ImagesPerSecond, clock);
             Append(run, history, metrics);
             SaveCheckpoint(run, config, epoch, globalStep, backbone, loss, optimizer);
             CurvePlots.Save(history, run);
@@ -256,14 +259,23 @@ public static class TrainingRun
         }
     }
 
-    private static EpochMetrics Evaluate(Backbone backbone, EmbeddingLoss loss, ValidationSet verification, ValidationSet closedSet, Recognition.Preprocessing.PreprocessingSpec spec, int epoch, long step, double? trainLoss, double? lr, double? ips, double? loaderIps, Stopwatch clock)
+    private static EpochMetrics Evaluate(Backbone backbone, EmbeddingLoss loss, ValidationSet verification, ValidationSet closedSet, Lazy<ValidationSet> centroidFaces, Recognition.Preprocessing.PreprocessingSpec spec, int epoch, long step, double? trainLoss, double? lr, double? ips, double? loaderIps, Stopwatch clock)
     {
         backbone.eval();
         loss.eval();
         var device = backbone.parameters().First().device;
-        var embeddings = verification.Embed(x => backbone.call(x.to(device)), spec.Height, spec.Width);
+        Tensor Forward(Tensor x) => backbone.call(x.to(device));
+        var embeddings = verification.Embed(Forward, spec.Height, spec.Width);
         var result = verification.Verify(embeddings);
-        var accuracy = closedSet.Count == 0 ? double.NaN : closedSet.ClosedSetAccuracy(x => loss.Logits(backbone.call(x.to(device))), spec.Height, spec.Width);
+        var accuracy = closedSet.Count == 0 ? double.NaN : closedSet.ClosedSetAccuracy(x => loss.Logits(Forward(x)), spec.Height, spec.Width);
+        if (double.IsNaN(accuracy) && closedSet.Count > 0)
+        {
+            // No classifier (triplet, contrastive, supcon): the nearest training-identity centroid decides.
+            var gallery = centroidFaces.Value;
+            var probes = ReferenceEquals(closedSet, verification) ? embeddings : closedSet.Embed(Forward, spec.Height, spec.Width);
+            accuracy = NearestCentroid.Accuracy(gallery.Embed(Forward, spec.Height, spec.Width), gallery.Samples.Select(s => s.Label).ToList(), probes, closedSet.Samples.Select(s => s.Label).ToList());
+        }
+
         return new EpochMetrics
         {
             Epoch = epoch,
