@@ -57,8 +57,7 @@ public sealed class OnnxGraphBuilder
     {
         CheckElementCount(name, data.Length, dims);
         Claim(name);
-        _initializers.Add(new OnnxInitializer(name, dims, OnnxProto.DataType.Float, MemoryMarshal.AsBytes(data.AsSpan()).ToArray()));
-        return name;
+        return AddFloatInitializer(name, data, dims);
     }
 
     public string Int64Initializer(string name, long[] data, params long[] dims)
@@ -107,11 +106,60 @@ public sealed class OnnxGraphBuilder
             throw new ArgumentException($"Clip needs min <= max, got [{min}, {max}].");
         }
 
-        var low = Fresh("clip_min");
-        _initializers.Add(new OnnxInitializer(low, [], OnnxProto.DataType.Float, BitConverter.GetBytes(min)));
-        var high = Fresh("clip_max");
-        _initializers.Add(new OnnxInitializer(high, [], OnnxProto.DataType.Float, BitConverter.GetBytes(max)));
-        return Add("Clip", [x, low, high]);
+        return Add("Clip", [x, Scalar("clip_min", min), Scalar("clip_max", max)]);
+    }
+
+    /// <summary>The error function, element-wise.</summary>
+    public string Erf(string x) => Add("Erf", [x]);
+
+    /// <summary>
+    /// Exact (erf) GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch computes it; opset 17 has no Gelu op (it arrives in 20),
+    /// so it is written with Erf.
+    /// </summary>
+    public string Gelu(string x)
+    {
+        var erf = Erf(Mul(x, Scalar("gelu_inv_sqrt2", (float)(1 / Math.Sqrt(2)))));
+        return Mul(Mul(x, Scalar("gelu_half", 0.5f)), Add(erf, Scalar("gelu_one", 1f)));
+    }
+
+    /// <summary>Permutes the axes: output axis i is input axis <paramref name="perm"/>[i] (the batch axis included).</summary>
+    public string Transpose(string x, int[] perm) => Add("Transpose", [x], OnnxAttribute.Of("perm", perm));
+
+    /// <summary>
+    /// Reshapes to <paramref name="shape"/> (every axis, the batch axis included); 0 copies the input's size on
+    /// that axis and -1 takes what is left, so [0, g, -1] keeps the symbolic batch.
+    /// </summary>
+    public string Reshape(string x, long[] shape) =>
+        Add("Reshape", [x, AddInt64Initializer(Fresh("shape"), shape, shape.Length)]);
+
+    /// <summary>Reshapes <paramref name="x"/> to the (runtime) shape of <paramref name="like"/>.</summary>
+    public string ReshapeLike(string x, string like) => Add("Reshape", [x, Add("Shape", [like])]);
+
+    /// <summary>
+    /// Normalises over the axes from <paramref name="axis"/> to the last (mean and variance per leading index),
+    /// then scales and shifts; scale and bias have the shape of those trailing axes.
+    /// </summary>
+    public string LayerNormalization(string x, string scale, string bias, int axis, float epsilon) =>
+        Add("LayerNormalization", [x, scale, bias], OnnxAttribute.Of("axis", (long)axis), OnnxAttribute.Of("epsilon", epsilon));
+
+    /// <summary>Normalises each (sample, channel) over the remaining axes, then scales and shifts by [C] vectors.</summary>
+    public string InstanceNormalization(string x, string scale, string bias, float epsilon) =>
+        Add("InstanceNormalization", [x, scale, bias], OnnxAttribute.Of("epsilon", epsilon));
+
+    /// <summary>
+    /// Group normalisation of an [N, C, …] tensor: the C channels in <paramref name="groups"/> consecutive groups,
+    /// each (sample, group) normalised over its channels and positions, then a per-channel scale and shift
+    /// (<paramref name="scale"/> and <paramref name="bias"/> broadcast against x, e.g. [C,1,1]). Opset 17 has no
+    /// GroupNormalization (opset 18's is defined per group, not per channel), so it is written as
+    /// Reshape [N, G, -1] → InstanceNormalization → Reshape back → Mul → Add.
+    /// </summary>
+    public string GroupNormalization(string x, int groups, string scale, string bias, float epsilon)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(groups, 1);
+        var ones = AddFloatInitializer(Fresh("groupnorm_ones"), Enumerable.Repeat(1f, groups).ToArray(), groups);
+        var zeros = AddFloatInitializer(Fresh("groupnorm_zeros"), new float[groups], groups);
+        var normalized = InstanceNormalization(Reshape(x, [0, groups, -1]), ones, zeros, epsilon);
+        return Add(Mul(ReshapeLike(normalized, x), scale), bias);
     }
 
     /// <summary>Parametric ReLU; slope broadcasts, e.g. [C,1,1].</summary>
@@ -221,6 +269,20 @@ public sealed class OnnxGraphBuilder
         var output = Fresh(opType.ToLowerInvariant());
         _nodes.Add(new OnnxNode(opType, output + "_node", inputs, [output], attributes));
         return output;
+    }
+
+    private string Scalar(string stem, float value)
+    {
+        var name = Fresh(stem);
+        _initializers.Add(new OnnxInitializer(name, [], OnnxProto.DataType.Float, BitConverter.GetBytes(value)));
+        return name;
+    }
+
+    private string AddFloatInitializer(string name, float[] data, params long[] dims)
+    {
+        CheckElementCount(name, data.Length, dims);
+        _initializers.Add(new OnnxInitializer(name, dims, OnnxProto.DataType.Float, MemoryMarshal.AsBytes(data.AsSpan()).ToArray()));
+        return name;
     }
 
     private string AddInt64Initializer(string name, long[] data, params long[] dims)

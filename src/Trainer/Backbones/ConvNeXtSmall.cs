@@ -1,3 +1,4 @@
+using FaceGrains.Recognition.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,6 +12,11 @@ namespace FaceGrains.Trainer.Backbones;
 /// </summary>
 public sealed class ConvNeXtSmall : Backbone
 {
+    /// <summary>NCHW → NHWC, for the layers that act on the channel axis as the last one.</summary>
+    private static readonly int[] ToChannelsLast = [0, 2, 3, 1];
+
+    private static readonly int[] ToChannelsFirst = [0, 3, 1, 2];
+
     private readonly Conv2d stem;
     private readonly ChannelLayerNorm stem_norm;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> stages;
@@ -52,6 +58,8 @@ public sealed class ConvNeXtSmall : Backbone
 
     public override int EmbeddingSize => _embedding;
 
+    public override bool CanExport => true;
+
     public override Tensor forward(Tensor x)
     {
         x = stem_norm.call(stem.call(x));
@@ -61,6 +69,39 @@ public sealed class ConvNeXtSmall : Backbone
         }
 
         return fc.call(head_norm.call(x.mean([2, 3])));
+    }
+
+    public override string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        var x = stem_norm.ExportOnnx(g, OnnxEmit.Conv(g, stem, input));
+        foreach (var stage in stages)
+        {
+            x = stage switch
+            {
+                Block block => block.ExportOnnx(g, x),
+                DropBlock => x,
+                Sequential downsample => ExportDownsample(g, downsample, x),
+                _ => throw new NotSupportedException($"convnext-small export does not know {stage.GetType().Name}"),
+            };
+        }
+
+        x = OnnxEmit.LayerNorm(g, head_norm, g.ReduceMean(x, [2, 3], keepDims: false));
+        return OnnxEmit.Linear(g, fc, x);
+    }
+
+    private static string ExportDownsample(OnnxGraphBuilder g, Sequential downsample, string x)
+    {
+        foreach (var (_, child) in downsample.named_children())
+        {
+            x = child switch
+            {
+                ChannelLayerNorm norm => norm.ExportOnnx(g, x),
+                Conv2d conv => OnnxEmit.Conv(g, conv, x),
+                _ => throw new NotSupportedException($"convnext-small export does not know {child.GetType().Name}"),
+            };
+        }
+
+        return x;
     }
 
     /// <summary>LayerNorm over the channel axis of an NCHW map.</summary>
@@ -75,6 +116,9 @@ public sealed class ConvNeXtSmall : Backbone
         }
 
         public override Tensor forward(Tensor x) => norm.call(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+
+        public string ExportOnnx(OnnxGraphBuilder g, string x) =>
+            g.Transpose(OnnxEmit.LayerNorm(g, norm, g.Transpose(x, ToChannelsLast)), ToChannelsFirst);
     }
 
     private sealed class Block : nn.Module<Tensor, Tensor>
@@ -98,6 +142,13 @@ public sealed class ConvNeXtSmall : Backbone
             var y = dwconv.call(x).permute(0, 2, 3, 1);
             y = project.call(nn.functional.gelu(expand.call(norm.call(y))));
             return x + y.permute(0, 3, 1, 2);
+        }
+
+        public string ExportOnnx(OnnxGraphBuilder g, string x)
+        {
+            var y = g.Transpose(OnnxEmit.Conv(g, dwconv, x), ToChannelsLast);
+            y = OnnxEmit.LinearLastAxis(g, project, g.Gelu(OnnxEmit.LinearLastAxis(g, expand, OnnxEmit.LayerNorm(g, norm, y))));
+            return g.Add(x, g.Transpose(y, ToChannelsFirst));
         }
     }
 }

@@ -1,3 +1,4 @@
+using FaceGrains.Recognition.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -49,6 +50,8 @@ public sealed class DenseNet : Backbone
 
     public override int EmbeddingSize => _embedding;
 
+    public override bool CanExport => true;
+
     public override Tensor forward(Tensor x)
     {
         x = stem.call(x);
@@ -58,6 +61,38 @@ public sealed class DenseNet : Backbone
         }
 
         return fc.call(nn.functional.relu(final_norm.call(x)).mean([2, 3]));
+    }
+
+    public override string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        var x = ExportSequence(g, (Sequential)stem, input);
+        foreach (var stage in stages)
+        {
+            x = stage is DenseBlock block ? block.ExportOnnx(g, x) : ExportSequence(g, (Sequential)stage, x);
+        }
+
+        x = g.ReduceMean(g.Relu(OnnxEmit.Norm(g, final_norm, x)), [2, 3], keepDims: false);
+        return OnnxEmit.Linear(g, fc, x);
+    }
+
+    /// <summary>The stem, a transition or a dense layer: each child in order; pooling as the constructor builds it.</summary>
+    private static string ExportSequence(OnnxGraphBuilder g, Sequential sequence, string x)
+    {
+        foreach (var (_, child) in sequence.named_children())
+        {
+            x = child switch
+            {
+                Conv2d conv => OnnxEmit.Conv(g, conv, x),
+                ReLU => g.Relu(x),
+                MaxPool2d => g.MaxPool(x, [3, 3], [2, 2], [1, 1, 1, 1]),
+                AvgPool2d => g.AveragePool(x, [2, 2], [2, 2], [0, 0, 0, 0]),
+                DropBlock => x,
+                nn.Module<Tensor, Tensor> norm => OnnxEmit.Norm(g, norm, x),
+                _ => throw new NotSupportedException($"densenet121 export does not know {child.GetType().Name}"),
+            };
+        }
+
+        return x;
     }
 
     private sealed class DenseBlock : nn.Module<Tensor, Tensor>
@@ -88,6 +123,16 @@ public sealed class DenseNet : Backbone
             foreach (var layer in layers)
             {
                 x = cat([x, layer.call(x)], 1);
+            }
+
+            return x;
+        }
+
+        public string ExportOnnx(OnnxGraphBuilder g, string x)
+        {
+            foreach (var layer in layers)
+            {
+                x = g.Concat(1, x, ExportSequence(g, (Sequential)layer, x));
             }
 
             return x;

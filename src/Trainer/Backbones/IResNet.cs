@@ -73,14 +73,14 @@ public sealed class IResNet : Backbone
 
     public override string ExportOnnx(OnnxGraphBuilder g, string input)
     {
-        var x = OnnxEmit.PRelu(g, stem_act, OnnxEmit.BatchNorm(g, stem_norm, OnnxEmit.Conv(g, stem, input)), spatial: true);
+        var x = OnnxEmit.PRelu(g, stem_act, OnnxEmit.Norm(g, stem_norm, OnnxEmit.Conv(g, stem, input)), spatial: true);
         foreach (var block in blocks)
         {
             x = block.ExportOnnx(g, x);
         }
 
-        x = g.Flatten(OnnxEmit.BatchNorm(g, head_norm, x));
-        return OnnxEmit.BatchNorm(g, features, OnnxEmit.Linear(g, fc, x));
+        x = g.Flatten(OnnxEmit.Norm(g, head_norm, x));
+        return OnnxEmit.Norm(g, features, OnnxEmit.Linear(g, fc, x));
     }
 
     /// <summary>BN → conv3×3 → BN → PReLU → conv3×3 (stride) → BN, plus the shortcut (1×1 conv + BN when the shape changes); no activation after the sum.</summary>
@@ -124,10 +124,10 @@ public sealed class IResNet : Backbone
 
         public string ExportOnnx(OnnxGraphBuilder g, string x)
         {
-            var main = OnnxEmit.Conv(g, conv1, OnnxEmit.BatchNorm(g, norm0, x));
-            main = OnnxEmit.PRelu(g, act, OnnxEmit.BatchNorm(g, norm1, main), spatial: true);
-            main = OnnxEmit.BatchNorm(g, norm2, OnnxEmit.Conv(g, conv2, main));
-            var skip = shortcut is null ? x : OnnxEmit.BatchNorm(g, shortcut_norm!, OnnxEmit.Conv(g, shortcut, x));
+            var main = OnnxEmit.Conv(g, conv1, OnnxEmit.Norm(g, norm0, x));
+            main = OnnxEmit.PRelu(g, act, OnnxEmit.Norm(g, norm1, main), spatial: true);
+            main = OnnxEmit.Norm(g, norm2, OnnxEmit.Conv(g, conv2, main));
+            var skip = shortcut is null ? x : OnnxEmit.Norm(g, shortcut_norm!, OnnxEmit.Conv(g, shortcut, x));
             return g.Add(main, skip);
         }
     }

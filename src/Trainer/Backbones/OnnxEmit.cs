@@ -26,7 +26,8 @@ internal static class OnnxEmit
         return g.Conv(x, weights, bias, k, s, p, (int)conv.groups);
     }
 
-    public static string BatchNorm(OnnxGraphBuilder g, nn.Module<Tensor, Tensor> module, string x)
+    /// <summary>Any normalisation <see cref="Norms"/> creates: batch (running statistics), group, layer (one group) or none.</summary>
+    public static string Norm(OnnxGraphBuilder g, nn.Module<Tensor, Tensor> module, string x)
     {
         switch (module)
         {
@@ -34,11 +35,31 @@ internal static class OnnxEmit
                 return Bn(g, x, bn.weight!, bn.bias!, bn.running_mean!, bn.running_var!, bn.eps);
             case BatchNorm1d bn1:
                 return Bn(g, x, bn1.weight!, bn1.bias!, bn1.running_mean!, bn1.running_var!, bn1.eps);
+            case GroupNorm gn:
+                var c = gn.weight!.shape[0];
+                return g.GroupNormalization(
+                    x,
+                    (int)gn.num_groups,
+                    g.Initializer(Name("gn_scale"), Values(gn.weight!), c, 1, 1),
+                    g.Initializer(Name("gn_bias"), Values(gn.bias!), c, 1, 1),
+                    (float)gn.eps);
             case Identity:
                 return x;
             default:
-                throw new NotSupportedException($"ONNX export supports batch normalisation (or none), not {module.GetType().Name}; train with norm 'batch' to export");
+                throw new NotSupportedException($"ONNX export supports batch, group or layer normalisation (or none), not {module.GetType().Name}");
         }
+    }
+
+    /// <summary>nn.LayerNorm over the last axis.</summary>
+    public static string LayerNorm(OnnxGraphBuilder g, LayerNorm norm, string x)
+    {
+        var c = norm.weight!.shape[0];
+        return g.LayerNormalization(
+            x,
+            g.Initializer(Name("ln_scale"), Values(norm.weight!), c),
+            g.Initializer(Name("ln_bias"), Values(norm.bias!), c),
+            axis: -1,
+            (float)norm.eps);
     }
 
     private static string Bn(OnnxGraphBuilder g, string x, Tensor scale, Tensor bias, Tensor mean, Tensor var, double eps)
@@ -67,5 +88,14 @@ internal static class OnnxEmit
         var weights = g.Initializer(Name("fc_w"), Values(w), w.shape);
         var bias = fc.bias is { } b ? g.Initializer(Name("fc_b"), Values(b), w.shape[0]) : null;
         return g.Gemm(x, weights, bias, transB: true);
+    }
+
+    /// <summary>nn.Linear applied to the last axis of any-rank input (MatMul with the transposed weight, then the bias).</summary>
+    public static string LinearLastAxis(OnnxGraphBuilder g, Linear fc, string x)
+    {
+        var w = fc.weight!;
+        var weights = g.Initializer(Name("fc_wt"), Values(w.t()), w.shape[1], w.shape[0]);
+        var y = g.MatMul(x, weights);
+        return fc.bias is { } b ? g.Add(y, g.Initializer(Name("fc_b"), Values(b), w.shape[0])) : y;
     }
 }

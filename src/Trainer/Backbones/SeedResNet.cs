@@ -62,7 +62,7 @@ public sealed class SeedResNet : Backbone
 
     public override string ExportOnnx(OnnxGraphBuilder g, string input)
     {
-        var x = g.Relu(OnnxEmit.BatchNorm(g, stem_norm, OnnxEmit.Conv(g, stem, input)));
+        var x = g.Relu(OnnxEmit.Norm(g, stem_norm, OnnxEmit.Conv(g, stem, input)));
         foreach (var block in blocks)
         {
             x = block.ExportOnnx(g, x);
@@ -109,9 +109,9 @@ public sealed class SeedResNet : Backbone
 
         public string ExportOnnx(OnnxGraphBuilder g, string x)
         {
-            var main = g.Relu(OnnxEmit.BatchNorm(g, norm1, OnnxEmit.Conv(g, conv1, x)));
-            main = OnnxEmit.BatchNorm(g, norm2, OnnxEmit.Conv(g, conv2, main));
-            var skip = shortcut is null ? x : OnnxEmit.BatchNorm(g, shortcut_norm!, OnnxEmit.Conv(g, shortcut, x));
+            var main = g.Relu(OnnxEmit.Norm(g, norm1, OnnxEmit.Conv(g, conv1, x)));
+            main = OnnxEmit.Norm(g, norm2, OnnxEmit.Conv(g, conv2, main));
+            var skip = shortcut is null ? x : OnnxEmit.Norm(g, shortcut_norm!, OnnxEmit.Conv(g, shortcut, x));
             return g.Relu(g.Add(main, skip));
         }
     }

@@ -60,6 +60,8 @@ public sealed record TrainingConfig
     [JsonPropertyName("augment")] public AugmentConfig Augment { get; init; } = new();
 
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
+    /// <summary>CUDA only: the forward pass under float16 autocast, the loss scaled by a dynamic loss scaler.</summary>
+    [JsonPropertyName("mixed_precision")] public bool MixedPrecision { get; init; }
     /// <summary>libtorch intra-op threads; 0 = one per core. 1 by default: on the shared 2-core development CPU more threads were several times slower.</summary>
     [JsonPropertyName("threads")] public int Threads { get; init; } = 1;
     [JsonPropertyName("loader_threads")] public int LoaderThreads { get; init; } = 1;
@@ -221,6 +223,11 @@ public sealed record TrainingConfig
         if (Backbone == "dlib-resnet" && InputSize is not 0 and not 150)
         {
             errors.Add("dlib-resnet takes 150×150 input (input_size 150 or 0)");
+        }
+
+        if (MixedPrecision && Device != "cuda")
+        {
+            errors.Add("mixed_precision needs device 'cuda' (float16 autocast with dynamic loss scaling); on CPU it is refused rather than ignored, since TorchSharp 0.107 offers no CPU autocast");
         }
 
         if (Init == "faceapi" && Backbone != "dlib-resnet")

@@ -21,6 +21,9 @@ public sealed class Checkpoint
         [JsonPropertyName("global_step")] public long GlobalStep { get; init; }
         [JsonPropertyName("optimizer_steps")] public long OptimizerSteps { get; init; }
         [JsonPropertyName("backbone")] public string Backbone { get; init; } = "";
+        /// <summary>The dynamic loss scaler's state (mixed-precision runs only).</summary>
+        [JsonPropertyName("loss_scale"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? LossScale { get; init; }
+        [JsonPropertyName("loss_scale_clean_steps"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? LossScaleCleanSteps { get; init; }
         [JsonPropertyName("tensors")] public List<Entry> Tensors { get; init; } = [];
     }
 

@@ -76,10 +76,14 @@ public static class TrainingRun
         };
         using var optimizer = new Optimizer(config.Optimizer, groups, config.WeightDecay, config.Nesterov, config.Betas[1]);
         var momentum = config.Optimizer == "adamw" ? config.Betas[0] : config.Momentum;
+        var scaler = config.MixedPrecision ? new DynamicLossScaler() : null;
         var sampler = new BatchSampler(usable.Select(i => split.Train[i].Label).ToList(), config.Sampler, config.BatchSize, config.P, config.K, config.Seed);
         var stepsPerEpoch = config.StepsPerEpoch > 0 ? Math.Min(config.StepsPerEpoch, sampler.BatchesPerEpoch) : sampler.BatchesPerEpoch;
         var schedule = new Schedule(config.Schedule, config.Lr, momentum, (long)stepsPerEpoch * config.Epochs, stepsPerEpoch, config.WarmupEpochs, config.StepEpochs, config.StepGamma);
         var usableSamples = usable.Select(i => split.Train[i]).ToList();
+
+        // Faces whose centroids classify the closed set when the loss has no classifier; decoded on first use.
+        var centroidFaces = new Lazy<ValidationSet>(() => ValidationSet.Build(NearestCentroid.Sample(usableSamples, config.ValMaxImages, config.Seed), spec, int.MaxValue, config.Seed, dataThreads, []));
         var loader = new BatchLoader(usableSamples, cache.Subset(usable), new Augmenter(config.Augment, spec), spec, config.LoaderThreads, config.Prefetch, config.Seed);
 
         var history = new List<EpochMetrics>();
@@ -97,6 +101,11 @@ public static class TrainingRun
             checkpoint.Restore(loss, "loss.");
             optimizer.LoadState(checkpoint.WithPrefix("opt."));
             optimizer.StepCount = checkpoint.Info.OptimizerSteps;
+            if (scaler is not null && checkpoint.Info.LossScale is { } lossScale)
+            {
+                scaler.Restore(lossScale, checkpoint.Info.LossScaleCleanSteps ?? 0);
+            }
+
             startEpoch = checkpoint.Info.Epoch + 1;
             globalStep = checkpoint.Info.GlobalStep;
             history.AddRange(ReadHistory(run.Metrics).Where(m => m.Epoch <= checkpoint.Info.Epoch));
@@ -105,9 +114,14 @@ public static class TrainingRun
         }
         else
         {
-            var initial = Evaluate(backbone, loss, verification, closedSet, spec, 0, 0, null, null, null, null, Stopwatch.StartNew());
+            var initial = Evaluate(backbone, loss, verification, closedSet, centroidFaces, spec, 0, 0, null, null, null, null, Stopwatch.StartNew());
             Append(run, history, initial);
             progress.Log($"epoch 0 (untrained): val EER {initial.ValEer:P2}, AUC {initial.ValAuc:F4}");
+        }
+
+        if (scaler is not null)
+        {
+            progress.Log($"mixed precision: float16 autocast on {device}, dynamic loss scale {scaler.Scale:G} (×{scaler.GrowthFactor:G} after {scaler.GrowthInterval} clean steps, ×{scaler.BackoffFactor:G} and the step skipped on a non-finite gradient)");
         }
 
         var rss = new Dictionary<string, double>();
@@ -143,14 +157,24 @@ public static class TrainingRun
                     {
                         var x = tensor(batch.Images, [batch.Count, 3, spec.Height, spec.Width]).to(device);
                         var y = tensor(batch.Labels).to(device);
-                        var value = loss.call(backbone.call(x), y);
+                        Tensor embeddings;
+                        using (scaler is null ? null : Autocast.Enter(device.type, ScalarType.Float16))
+                        {
+                            embeddings = backbone.call(x);
+                        }
+
+                        // The loss (normalisations, exponentials) runs in float32, outside autocast.
+                        var value = loss.call(embeddings.to_type(ScalarType.Float32), y);
                         optimizer.ZeroGrad();
-                        value.backward();
+                        (scaler is null ? value : scaler.ScaleLoss(value)).backward();
+                        scaler?.Unscale(optimizer.Parameters.Select(p => p.grad));
                         // Measures the gradient norm (and clips when grad_clip > 0). A non-finite norm (e.g. an
-                        // all-zero embedding early on, whose normalisation gradient overflows) would turn every
-                        // weight into NaN, so that step is skipped, as mixed-precision scalers do.
+                        // all-zero embedding early on, whose normalisation gradient overflows, or a float16
+                        // overflow under mixed precision) would turn every weight into NaN, so that step is
+                        // skipped; the loss scaler, if any, halves its scale.
                         var gradNorm = optimizer.ClipGradients(config.GradClip);
                         var (lr, m) = schedule.At(globalStep);
+                        scaler?.Update(double.IsFinite(gradNorm));
                         if (double.IsFinite(gradNorm))
                         {
                             optimizer.Step(lr, m);
@@ -190,9 +214,9 @@ public static class TrainingRun
 
             trainSeconds += epochStepSeconds;
             trainImages += epochImages;
-            var metrics = Evaluate(backbone, loss, verification, closedSet, spec, epoch, globalStep, lossSum / Math.Max(1, steps), lastLr, epochImages / Math.Max(epochStepSeconds, 1e-9), loader.ImagesPerSecond, clock);
+            var metrics = Evaluate(backbone, loss, verification, closedSet, centroidFaces, spec, epoch, globalStep, lossSum / Math.Max(1, steps), lastLr, epochImages / Math.Max(epochStepSeconds, 1e-9), loader.ImagesPerSecond, clock);
             Append(run, history, metrics);
-            SaveCheckpoint(run, config, epoch, globalStep, backbone, loss, optimizer);
+            SaveCheckpoint(run, config, epoch, globalStep, backbone, loss, optimizer, scaler);
             CurvePlots.Save(history, run);
             progress.Log($"epoch {epoch}/{config.Epochs}: loss {metrics.TrainLoss:F4}, closed-set acc {metrics.ClosedSetAccuracy:P1}, val EER {metrics.ValEer:P2}, AUC {metrics.ValAuc:F4}, {metrics.ImagesPerSecond:F1} img/s (loader {metrics.LoaderImagesPerSecond:F0} img/s), RSS {metrics.RssMb:F0} MB");
         }
@@ -256,14 +280,23 @@ public static class TrainingRun
         }
     }
 
-    private static EpochMetrics Evaluate(Backbone backbone, EmbeddingLoss loss, ValidationSet verification, ValidationSet closedSet, Recognition.Preprocessing.PreprocessingSpec spec, int epoch, long step, double? trainLoss, double? lr, double? ips, double? loaderIps, Stopwatch clock)
+    private static EpochMetrics Evaluate(Backbone backbone, EmbeddingLoss loss, ValidationSet verification, ValidationSet closedSet, Lazy<ValidationSet> centroidFaces, Recognition.Preprocessing.PreprocessingSpec spec, int epoch, long step, double? trainLoss, double? lr, double? ips, double? loaderIps, Stopwatch clock)
     {
         backbone.eval();
         loss.eval();
         var device = backbone.parameters().First().device;
-        var embeddings = verification.Embed(x => backbone.call(x.to(device)), spec.Height, spec.Width);
+        Tensor Forward(Tensor x) => backbone.call(x.to(device));
+        var embeddings = verification.Embed(Forward, spec.Height, spec.Width);
         var result = verification.Verify(embeddings);
-        var accuracy = closedSet.Count == 0 ? double.NaN : closedSet.ClosedSetAccuracy(x => loss.Logits(backbone.call(x.to(device))), spec.Height, spec.Width);
+        var accuracy = closedSet.Count == 0 ? double.NaN : closedSet.ClosedSetAccuracy(x => loss.Logits(Forward(x)), spec.Height, spec.Width);
+        if (double.IsNaN(accuracy) && closedSet.Count > 0)
+        {
+            // No classifier (triplet, contrastive, supcon): the nearest training-identity centroid decides.
+            var gallery = centroidFaces.Value;
+            var probes = ReferenceEquals(closedSet, verification) ? embeddings : closedSet.Embed(Forward, spec.Height, spec.Width);
+            accuracy = NearestCentroid.Accuracy(gallery.Embed(Forward, spec.Height, spec.Width), gallery.Samples.Select(s => s.Label).ToList(), probes, closedSet.Samples.Select(s => s.Label).ToList());
+        }
+
         return new EpochMetrics
         {
             Epoch = epoch,
@@ -291,7 +324,7 @@ public static class TrainingRun
             ? File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<EpochMetrics>(l)!).ToList()
             : [];
 
-    private static void SaveCheckpoint(RunFolder run, TrainingConfig config, int epoch, long step, Backbone backbone, EmbeddingLoss loss, Optimizer optimizer)
+    private static void SaveCheckpoint(RunFolder run, TrainingConfig config, int epoch, long step, Backbone backbone, EmbeddingLoss loss, Optimizer optimizer, DynamicLossScaler? scaler)
     {
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (k, v) in backbone.state_dict())
@@ -309,6 +342,6 @@ public static class TrainingRun
             tensors["opt." + k] = v;
         }
 
-        Checkpoint.Save(run.Checkpoint, new Checkpoint.Header { Epoch = epoch, GlobalStep = step, OptimizerSteps = optimizer.StepCount, Backbone = config.Backbone }, tensors);
+        Checkpoint.Save(run.Checkpoint, new Checkpoint.Header { Epoch = epoch, GlobalStep = step, OptimizerSteps = optimizer.StepCount, Backbone = config.Backbone, LossScale = scaler?.Scale, LossScaleCleanSteps = scaler?.CleanSteps }, tensors);
     }
 }

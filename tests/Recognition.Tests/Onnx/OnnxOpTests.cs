@@ -355,4 +355,76 @@ public sealed class OnnxOpTests(ITestOutputHelper log)
             Build = (g, x) => g.L2Normalize(x[0], 1),
             Reference = x => Reference.L2Normalize(x[0], 1),
         }, log, 18);
+
+    [Theory]
+    [InlineData(0, 2, 3, 1)] // NCHW → NHWC
+    [InlineData(0, 3, 1, 2)] // NHWC → NCHW
+    public void Transpose(int p0, int p1, int p2, int p3)
+    {
+        int[] perm = [p0, p1, p2, p3];
+        OrtHarness.Verify(new OnnxCase
+        {
+            Name = $"Transpose [{string.Join(",", perm)}]",
+            Inputs = [("x", [3, H, W])],
+            Build = (g, x) => g.Transpose(x[0], perm),
+            Reference = x => Reference.Transpose(x[0], perm),
+        }, log, 19);
+    }
+
+    [Theory]
+    [InlineData(1e-6f)]
+    [InlineData(0.5f)] // far from the default, so a lost attribute shows
+    public void LayerNormalizationOverTheLastAxis(float epsilon)
+    {
+        var rng = new Random(120);
+        var scale = RefTensor.Uniform(rng, 0.5f, 1.5f, W);
+        var bias = RefTensor.Random(rng, 0.5f, W);
+        OrtHarness.Verify(new OnnxCase
+        {
+            Name = $"LayerNormalization axis -1 eps {epsilon:G}",
+            Inputs = [("x", [3, H, W])],
+            Build = (g, x) => g.LayerNormalization(x[0], g.Const("scale", scale), g.Const("bias", bias), -1, epsilon),
+            Reference = x => Reference.LayerNormalizationLastAxis(x[0], scale, bias, epsilon),
+        }, log, 20);
+    }
+
+    [Theory]
+    [InlineData(1)] // layer norm over C×H×W
+    [InlineData(3)]
+    [InlineData(6)] // instance norm
+    public void GroupNormalization(int groups)
+    {
+        const int c = 6;
+        var rng = new Random(121);
+        var scale = RefTensor.Uniform(rng, 0.5f, 1.5f, c, 1, 1);
+        var bias = RefTensor.Random(rng, 0.5f, c, 1, 1);
+        OrtHarness.Verify(new OnnxCase
+        {
+            Name = $"GroupNormalization {groups} groups",
+            Inputs = [("x", [c, H, W])],
+            Build = (g, x) => g.GroupNormalization(x[0], groups, g.Const("scale", scale), g.Const("bias", bias), 1e-5f),
+            Reference = x => Reference.GroupNormalization(x[0], groups, scale, bias, 1e-5f),
+        }, log, 21);
+    }
+
+    [Fact]
+    public void Gelu() =>
+        OrtHarness.Verify(new OnnxCase
+        {
+            Name = "Gelu (erf)",
+            Inputs = [("x", [3, H, W])],
+            InputScale = 4f,
+            Build = (g, x) => g.Gelu(x[0]),
+            Reference = x => Reference.Gelu(x[0]),
+        }, log, 22);
+
+    [Fact]
+    public void ReshapeKeepsTheBatch() =>
+        OrtHarness.Verify(new OnnxCase
+        {
+            Name = "Reshape [0, -1] then back",
+            Inputs = [("x", [3, H, W])],
+            Build = (g, x) => g.ReshapeLike(g.Relu(g.Reshape(x[0], [0, -1])), x[0]),
+            Reference = x => Reference.Relu(x[0]),
+        }, log, 23);
 }

@@ -390,6 +390,99 @@ internal static class Reference
         return y;
     }
 
+    /// <summary>Transpose of a 4-D tensor: output axis i is input axis perm[i].</summary>
+    public static RefTensor Transpose(RefTensor x, int[] perm)
+    {
+        Require(x.Rank == 4 && perm.Length == 4, "Transpose expects 4-D X and a 4-axis permutation.");
+        var y = new RefTensor(perm.Select(p => x.Shape[p]).ToArray());
+        var index = new int[4];
+        for (index[0] = 0; index[0] < x.Shape[0]; index[0]++)
+        {
+            for (index[1] = 0; index[1] < x.Shape[1]; index[1]++)
+            {
+                for (index[2] = 0; index[2] < x.Shape[2]; index[2]++)
+                {
+                    for (index[3] = 0; index[3] < x.Shape[3]; index[3]++)
+                    {
+                        y[index[perm[0]], index[perm[1]], index[perm[2]], index[perm[3]]] = x[index[0], index[1], index[2], index[3]];
+                    }
+                }
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>LayerNormalization over the last axis: (x − mean) / √(var + ε) · scale + bias, biased variance.</summary>
+    public static RefTensor LayerNormalizationLastAxis(RefTensor x, RefTensor scale, RefTensor bias, float epsilon)
+    {
+        var len = x.Shape[^1];
+        Require(scale.Data.Length == len && bias.Data.Length == len, "Scale and bias must match the last axis.");
+        var y = new RefTensor(x.Shape);
+        for (var start = 0; start < x.Data.Length; start += len)
+        {
+            var (mean, inv) = Moments(x.Data.AsSpan(start, len), epsilon);
+            for (var k = 0; k < len; k++)
+            {
+                y.Data[start + k] = (float)(((x.Data[start + k] - mean) * inv * scale.Data[k]) + bias.Data[k]);
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>Group normalisation of [N, C, H, W]: per (sample, group of C/G channels) moments, then per-channel scale and bias.</summary>
+    public static RefTensor GroupNormalization(RefTensor x, int groups, RefTensor scale, RefTensor bias, float epsilon)
+    {
+        Require(x.Rank == 4 && x.Shape[1] % groups == 0, "GroupNormalization expects 4-D X with C divisible by the group count.");
+        var perGroup = x.Shape[1] / groups * x.Shape[2] * x.Shape[3];
+        var perChannel = x.Shape[2] * x.Shape[3];
+        var y = new RefTensor(x.Shape);
+        for (var start = 0; start < x.Data.Length; start += perGroup)
+        {
+            var (mean, inv) = Moments(x.Data.AsSpan(start, perGroup), epsilon);
+            for (var k = 0; k < perGroup; k++)
+            {
+                var channel = (start + k) / perChannel % x.Shape[1];
+                y.Data[start + k] = (float)(((x.Data[start + k] - mean) * inv * scale.Data[channel]) + bias.Data[channel]);
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>Exact GELU, 0.5·x·(1 + erf(x/√2)).</summary>
+    public static RefTensor Gelu(RefTensor x) =>
+        new(x.Shape, x.Data.Select(v => (float)(0.5 * v * (1 + Erf(v / Math.Sqrt(2))))).ToArray());
+
+    /// <summary>erf by Abramowitz and Stegun 7.1.26 (absolute error below 1.5e-7).</summary>
+    public static double Erf(double x)
+    {
+        var sign = Math.Sign(x);
+        x = Math.Abs(x);
+        var t = 1 / (1 + (0.3275911 * x));
+        var poly = t * (0.254829592 + (t * (-0.284496736 + (t * (1.421413741 + (t * (-1.453152027 + (t * 1.061405429))))))));
+        return sign * (1 - (poly * Math.Exp(-x * x)));
+    }
+
+    private static (double Mean, double InvStd) Moments(ReadOnlySpan<float> values, float epsilon)
+    {
+        double sum = 0;
+        foreach (var v in values)
+        {
+            sum += v;
+        }
+
+        var mean = sum / values.Length;
+        double squares = 0;
+        foreach (var v in values)
+        {
+            squares += (v - mean) * (v - mean);
+        }
+
+        return (mean, 1 / Math.Sqrt((squares / values.Length) + epsilon));
+    }
+
     private static int ElementCount(int[] shape) => RefTensor.ElementCount(shape);
 
     private static void Require(bool condition, string message)

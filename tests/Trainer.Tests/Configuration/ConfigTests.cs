@@ -29,10 +29,18 @@ public sealed class ConfigTests
     [InlineData("""{ "crop": "middle" }""", "crop 'middle'")]
     [InlineData("""{ "backbone": "dlib-resnet", "input_size": 112 }""", "150")]
     [InlineData("""{ "augment": { "greyscale": 2 } }""", "augment.greyscale")]
+    [InlineData("""{ "mixed_precision": true }""", "mixed_precision needs device 'cuda'")]
     public void Unknown_or_out_of_range_value_is_refused(string json, string expected)
     {
         var e = Assert.Throws<ConfigException>(() => TrainingConfig.Parse(json));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mixed_precision_is_off_by_default_and_accepted_for_cuda()
+    {
+        Assert.False(TrainingConfig.Parse("{}").MixedPrecision);
+        Assert.True(TrainingConfig.Parse("""{ "device": "cuda", "mixed_precision": true }""").MixedPrecision);
     }
 
     [Fact]
