@@ -7,8 +7,8 @@ namespace FaceGrains.Recognition.Detection;
 
 /// <summary>
 /// The imported 68-point landmark net. Follows face-api.js: the face box (clipped to the image, corners floored)
-/// is cut out, drawn scaled and centred on a black 112×112 square as a browser canvas draws it
-/// (<see cref="DrawCentred"/>) and normalised <c>(px − mean) / 255</c>; the net's fractions of the square are mapped back through the padding
+/// is cut out, put on a black 112×112 square as <see cref="Drawing"/> says (TensorFlow's resize or a browser
+/// canvas's) and normalised <c>(px − mean) / 255</c>; the net's fractions of the square are mapped back through the padding
 /// to the cut-out and shifted by the box's (unfloored) corner. Safe to call from many threads.
 /// </summary>
 public sealed class FaceLandmarker : IDisposable
@@ -17,14 +17,22 @@ public sealed class FaceLandmarker : IDisposable
     private static readonly float[] MeanRgb = [122.782f, 117.001f, 104.298f];
     private readonly InferenceSession _session;
 
-    public FaceLandmarker(DetectionModel model, int intraOpNumThreads = 0)
+    public FaceLandmarker(DetectionModel model, int intraOpNumThreads = 0, LandmarkInputDrawing drawing = LandmarkInputDrawing.TensorFlow)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (!Enum.IsDefined(drawing))
+        {
+            throw new ArgumentOutOfRangeException(nameof(drawing), drawing, "Unknown landmark input drawing.");
+        }
+
         Model = model;
+        Drawing = drawing;
         _session = OnnxSessions.Open(model.OnnxPath, intraOpNumThreads);
     }
 
     public DetectionModel Model { get; }
+
+    public LandmarkInputDrawing Drawing { get; }
 
     /// <summary>Landmarks of the whole image taken as one face (a face chip, as face-api.js's reference outputs).</summary>
     public FaceLandmarks DetectInChip(RgbImage chip) =>
@@ -52,7 +60,14 @@ public sealed class FaceLandmarker : IDisposable
 
             var slot = crops.Count;
             crops.Add((index, cut.Width, cut.Height));
-            DrawCentred(cut, size, rgb);
+            if (Drawing == LandmarkInputDrawing.Canvas)
+            {
+                DrawCentred(cut, size, rgb);
+            }
+            else
+            {
+                SquareResampler.Resample(cut, CropSquare.Of(cut.Width, cut.Height, CropPolicy.FitWhole), size, size, rgb, ResizeMethod.TensorFlowLegacy);
+            }
             var target = input.AsSpan(slot * Channels * plane, Channels * plane);
             for (var c = 0; c < Channels; c++)
             {

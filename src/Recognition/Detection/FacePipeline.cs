@@ -52,7 +52,7 @@ public sealed class FacePipeline
         var detectorRunner = new FaceDetector(detector, options);
         try
         {
-            return (detectorRunner, new FaceLandmarker(landmarks, options?.IntraOpNumThreads ?? 0));
+            return (detectorRunner, new FaceLandmarker(landmarks, options?.IntraOpNumThreads ?? 0, options?.LandmarkInput ?? LandmarkInputDrawing.TensorFlow));
         }
         catch
         {

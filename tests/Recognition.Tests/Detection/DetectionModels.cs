@@ -20,9 +20,14 @@ internal static class DetectionModels
         return (new FaceDetector(detector), new FaceLandmarker(landmarks));
     });
 
+    private static readonly Lazy<FaceLandmarker> CanvasRunner = new(() => new FaceLandmarker(Imported.Value.Landmarks, drawing: LandmarkInputDrawing.Canvas));
+
     public static (DetectionModel Detector, DetectionModel Landmarks) Models => Imported.Value;
 
     public static FaceDetector Detector => Runners.Value.Detector;
 
     public static FaceLandmarker Landmarker => Runners.Value.Landmarker;
+
+    /// <summary>The landmark net fed as face-api.js feeds it in a browser, where its reference outputs were made.</summary>
+    public static FaceLandmarker CanvasLandmarker => CanvasRunner.Value;
 }

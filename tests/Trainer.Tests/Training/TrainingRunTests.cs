@@ -63,7 +63,7 @@ public sealed class TrainingRunTests
         Assert.Equal(a.Tensors.Keys.Order(), b.Tensors.Keys.Order());
         foreach (var (name, t) in a.Tensors)
         {
-            Assert.True(t.eq(b.Tensors[name]).all().item<bool>(), $"tensor '{name}' differs after resume");
+            Assert.True(t.eq(b.Tensors[name]).all().item<bool>(), $"tensor '{name}' differs after resume (max |difference| {(t.dtype == TorchSharp.torch.ScalarType.Float32 ? (t - b.Tensors[name]).abs().max().item<float>() : float.NaN)})");
         }
 
         Assert.Equal(3, TrainingRun.ReadHistory(interrupted.Metrics).Count);
