@@ -23,8 +23,8 @@ public sealed record EmbedderOptions
 
     /// <summary>
     /// Embed each face and its mirror image and take the mean of the two outputs (test-time flip). Default false:
-    /// it halves throughput. On LFW View 2 with alignment it lifts the imported model from 98.93 % to 99.15 %
-    /// (docs/BENCHMARKS.md). A gallery and its calibration must be embedded with the same setting.
+    /// it runs the model twice per face. On LFW View 2 with alignment it lifts the imported model from 98.88 % to
+    /// 99.10 % (docs/BENCHMARKS.md). A gallery and its calibration must be embedded with the same setting.
     /// </summary>
     public bool FlipAverage { get; init; }
 
