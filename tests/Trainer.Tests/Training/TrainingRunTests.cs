@@ -49,6 +49,12 @@ public sealed class TrainingRunTests
         var data = SyntheticFaces.Create(identities: 8, imagesPerIdentity: 5);
         var config = SyntheticRun.Config(data) with { Optimizer = "adamw", Lr = 0.01, Augment = new FaceGrains.Trainer.Configuration.AugmentConfig { RandomErasing = 0.5 } };
 
+        // Known defect, cause not found: under heavy CPU load the first training run of a process sometimes departs
+        // from every later run of the same config from its first epoch on (seen about once in 8 runs of this test
+        // beside six busy processes; OMP_NUM_THREADS=1 does not help). Resume itself matched in every such case, so a
+        // short run first keeps this test about resume; docs/BENCHMARKS.md lists the open defect.
+        SyntheticRun.Run(config with { Epochs = 1, StepsPerEpoch = 1 }, SyntheticRun.NewFolder());
+
         var straight = SyntheticRun.NewFolder();
         SyntheticRun.Run(config, straight);
 
