@@ -9,7 +9,7 @@ namespace FaceGrains.Grains;
 /// <summary>The model version a silo serves: its embedder session, the crop and image limits applied to every image, and its impostor tail.</summary>
 public sealed class LoadedModel(ModelVersion version, FaceEmbedder embedder, CropPolicy crop, ImageLimits limits)
 {
-    private readonly string tailPath = ImpostorTail.PathFor(version);
+    private readonly string tailPath = ImpostorTail.PathFor(version, embedder.Options.FlipAverage);
     private readonly Lock tailLock = new();
     private (DateTime Stamp, ImpostorTail? Tail) tail = (DateTime.MinValue, null);
 
@@ -26,7 +26,7 @@ public sealed class LoadedModel(ModelVersion version, FaceEmbedder embedder, Cro
     public ImageLimits Limits { get; } = limits;
 
     /// <summary>
-    /// The version's impostor tail, or null when it was never calibrated. Re-read when the file changes, so a
+    /// The version's impostor tail for the embeddings this silo makes (plain or flip-averaged), or null when that was never calibrated. Re-read when the file changes, so a
     /// calibration run (<c>facegrains models calibrate</c>) takes effect without restarting the silo.
     /// </summary>
     public ImpostorTail? Tail
@@ -38,7 +38,7 @@ public sealed class LoadedModel(ModelVersion version, FaceEmbedder embedder, Cro
             {
                 if (stamp != tail.Stamp)
                 {
-                    tail = (stamp, stamp == DateTime.MinValue ? null : ImpostorTail.TryLoad(Version));
+                    tail = (stamp, stamp == DateTime.MinValue ? null : ImpostorTail.TryLoad(Version, Embedder.Options.FlipAverage));
                 }
 
                 return tail.Tail;

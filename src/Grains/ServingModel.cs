@@ -47,16 +47,18 @@ public sealed class ServingModel : IDisposable
         {
             IntraOpNumThreads = options.EmbedderIntraOpThreads,
             MaxBatchSize = options.EmbedderMaxBatch,
+            FlipAverage = options.EmbedderFlipAverage,
         });
         var crop = version.Manifest.Preprocessing.ResolveCrop(options.DefaultCrop);
         var limits = new ImageLimits { MaxBytes = options.MaxImageBytes, MaxPixels = options.MaxImagePixels };
         var model = new LoadedModel(version, embedder, crop, limits);
         logger.LogInformation(
-            "Serving model {Name} {Version} (crop {Crop}, {Calibration})",
+            "Serving model {Name} {Version} (crop {Crop}{Flip}, {Calibration})",
             version.Manifest.Name,
             version.ShortId,
             crop,
-            model.Tail is { } tail ? $"impostor tail of {tail.Pairs:N0} pairs" : "not calibrated");
+            options.EmbedderFlipAverage ? ", flip-averaged embeddings" : "",
+            model.Tail is { } tail ? $"impostor tail of {tail.Pairs:N0} pairs" : options.EmbedderFlipAverage ? "flip-averaged embeddings not calibrated" : "not calibrated");
         return model;
     }
 }

@@ -19,6 +19,31 @@ public sealed class ThresholdCalibrationTests
     private static readonly ModelManifest Manifest = new() { EmbeddingSize = 2 };
 
     [Fact]
+    public void Plain_and_flip_averaged_tails_are_stored_apart_and_read_back_by_setting()
+    {
+        var folder = Directory.CreateTempSubdirectory("facegrains-tail-").FullName;
+        try
+        {
+            var version = new ModelVersion(new ModelManifest { Id = "m", EmbeddingSize = 2 }, Path.Combine(folder, ModelStore.OnnxFileName));
+            Tail.SaveTo(version);
+            (Tail with { FlipAverage = true, Points = [new(0.55, 1e-1), new(0.65, 1e-2)] }).SaveTo(version);
+
+            Assert.True(File.Exists(Path.Combine(folder, ImpostorTail.FileName)));
+            Assert.True(File.Exists(Path.Combine(folder, ImpostorTail.FlipAverageFileName)));
+            var plain = ImpostorTail.TryLoad(version)!;
+            var flipped = ImpostorTail.TryLoad(version, flipAverage: true)!;
+            Assert.False(plain.FlipAverage);
+            Assert.Equal(0.6, plain.ThresholdFor(1e-2, out _), 12);
+            Assert.True(flipped.FlipAverage);
+            Assert.Equal(0.65, flipped.ThresholdFor(1e-2, out _), 12);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Pair_fmr_and_fpir_follow_one_minus_the_nth_power()
     {
         // 1 − 0.9^(1/10) = 0.0104807417…; 1 − 0.999^300 = 0.25929…; N = 1 is the identity.

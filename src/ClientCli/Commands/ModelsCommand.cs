@@ -30,7 +30,7 @@ public static class ModelsCommand
         };
         var command = new Command("calibrate", "Measure a model version's impostor-score tail (for open-set thresholds at any gallery size) and store it beside its manifest.")
         {
-            data, enrolled, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
+            data, enrolled, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FlipAverage,
         };
         command.SetAction(parse =>
         {
@@ -52,7 +52,8 @@ public static class ModelsCommand
                     ["pairs"] = tail.Pairs,
                     ["max_score"] = tail.MaxScore,
                     ["min_resolved_fmr"] = tail.MinResolvedFmr,
-                    ["path"] = ImpostorTail.PathFor(model),
+                    ["flip_average"] = tail.FlipAverage,
+                    ["path"] = ImpostorTail.PathFor(model, tail.FlipAverage),
                     ["thresholds"] = new JsonObject(probe.Select(f => KeyValuePair.Create($"fmr_{f:0e0}", (JsonNode?)tail.ThresholdFor(f, out _)))),
                 },
                 console =>
@@ -68,7 +69,7 @@ public static class ModelsCommand
                         table.AddRow($"threshold @ FMR {f:0e0}", $"{t:F4}{(clamped ? " (clamped: not resolved)" : "")}");
                     }
 
-                    table.AddRow("stored", Markup.Escape(ImpostorTail.PathFor(model)));
+                    table.AddRow("stored", Markup.Escape(ImpostorTail.PathFor(model, tail.FlipAverage)));
                     console.Write(table);
                 });
             return 0;

@@ -58,8 +58,9 @@ public static class ImpostorCalibration
             embeddings.Row(keep[k]).CopyTo(matrix.AsSpan(k * dim, dim));
         }
 
-        var source = $"{Path.GetFullPath(dataFolder)} (crop {crop?.ToString() ?? "manifest default"})";
-        return Measure(embedder.Version, matrix, dim, keep.Select(i => labels[i]).ToArray(), source, enrolledPerIdentity);
+        var flip = embedder.Options.FlipAverage;
+        var source = $"{Path.GetFullPath(dataFolder)} (crop {crop?.ToString() ?? "manifest default"}{(flip ? ", flip-averaged" : "")})";
+        return Measure(embedder.Version, matrix, dim, keep.Select(i => labels[i]).ToArray(), source, enrolledPerIdentity) with { FlipAverage = flip };
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ namespace FaceGrains.Recognition.Calibration;
 public sealed record ImpostorTail
 {
     public const string FileName = "impostor-tail.json";
+
+    /// <summary>The tail of the version's flip-averaged embeddings (<see cref="Embedding.EmbedderOptions.FlipAverage"/>), kept apart from the plain one.</summary>
+    public const string FlipAverageFileName = "impostor-tail-flip.json";
     public const int CurrentFormat = 1;
 
     [JsonPropertyName("format")]
@@ -39,6 +42,9 @@ public sealed record ImpostorTail
     /// identity, as the gallery scores probes (centroids sit closer to every face than single images do, so their
     /// impostor scores run higher).
     /// </summary>
+    [JsonPropertyName("flip_average")]
+    public bool FlipAverage { get; init; }
+
     [JsonPropertyName("enrolled_per_identity")]
     public int EnrolledPerIdentity { get; init; } = 1;
 
@@ -128,17 +134,20 @@ public sealed record ImpostorTail
         return tail;
     }
 
-    /// <summary>Where the tail of <paramref name="version"/> lives: beside its manifest.</summary>
-    public static string PathFor(ModelVersion version)
+    /// <summary>
+    /// Where the tail of <paramref name="version"/> lives: beside its manifest, one file for its plain embeddings
+    /// and one for its flip-averaged ones (their scores differ, so each needs its own threshold).
+    /// </summary>
+    public static string PathFor(ModelVersion version, bool flipAverage = false)
     {
         ArgumentNullException.ThrowIfNull(version);
-        return Path.Combine(Path.GetDirectoryName(version.OnnxPath)!, FileName);
+        return Path.Combine(Path.GetDirectoryName(version.OnnxPath)!, flipAverage ? FlipAverageFileName : FileName);
     }
 
-    /// <summary>The stored tail of <paramref name="version"/>, or null when it was never calibrated.</summary>
-    public static ImpostorTail? TryLoad(ModelVersion version)
+    /// <summary>The stored tail of <paramref name="version"/> for plain or flip-averaged embeddings, or null when it was never calibrated.</summary>
+    public static ImpostorTail? TryLoad(ModelVersion version, bool flipAverage = false)
     {
-        var path = PathFor(version);
+        var path = PathFor(version, flipAverage);
         if (!File.Exists(path))
         {
             return null;
@@ -164,7 +173,7 @@ public sealed record ImpostorTail
         }
 
         Validate();
-        var path = PathFor(version);
+        var path = PathFor(version, FlipAverage);
         var temp = path + ".tmp";
         File.WriteAllText(temp, ToJson());
         File.Move(temp, path, overwrite: true);
