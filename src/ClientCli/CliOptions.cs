@@ -50,7 +50,7 @@ public static class CliOptions
 
     public static readonly Option<bool> FlipAverage = new("--flip-average")
     {
-        Description = "Embed each face and its mirror image and average the two (test-time flip): about half the throughput, a little more accuracy.",
+        Description = "Embed each face and its mirror image and average the two (test-time flip): the model runs twice per face; LFW aligned 98.88 % → 99.10 %.",
     };
 
     /// <summary>The crop named by --crop, else the manifest's preset <paramref name="sourcePreset"/> if it has one, else its default crop.</summary>

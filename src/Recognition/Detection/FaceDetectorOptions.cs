@@ -20,9 +20,9 @@ public sealed record FaceDetectorOptions
 
     /// <summary>
     /// When the plain pass finds nothing, detect again with the image centred on a black square this many times its
-    /// longer side, then (still nothing) on one this factor larger again (1 or less: no second pass). Default 2: the detector (trained for faces in scenes) scores
-    /// faces that fill much of its input weakly, e.g. 0.2–0.4 on LFW's 250×250 frames where the face is 0.4 of the
-    /// side, and 0.65–0.9 once the face is shrunk to a fifth of it.
+    /// longer side, then (still nothing) on one this factor larger again (1 or less: no second pass). Default 2:
+    /// the detector (trained for faces in scenes) scores faces that fill much of its input weakly, e.g. 0.2–0.4 on
+    /// LFW's 250×250 frames where the face is 0.4 of the side, and 0.65–0.9 once the face is shrunk to a fifth of it.
     /// </summary>
     public double RetryCanvasScale { get; init; } = 2;
 
