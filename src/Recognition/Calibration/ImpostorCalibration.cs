@@ -133,17 +133,20 @@ public static class ImpostorCalibration
 
                 return local;
             },
-            local =>
-            {
-                lock (total)
-                {
-                    for (var b = 0; b < BinCount; b++)
-                    {
-                        total[b] += local.Bins[b];
-                    }
-                }
-            });
+            local => MergeInto(total, local.Bins));
         return total;
+    }
+
+    /// <summary>Adds one worker's histogram to the shared one (workers finish at different times).</summary>
+    private static void MergeInto(long[] total, long[] bins)
+    {
+        lock (total)
+        {
+            for (var b = 0; b < BinCount; b++)
+            {
+                total[b] += bins[b];
+            }
+        }
     }
 
     /// <summary>Counts of impostor scores of every row against the K-row centroids of the other labels.</summary>
@@ -204,16 +207,7 @@ public static class ImpostorCalibration
 
                 return local;
             },
-            local =>
-            {
-                lock (total)
-                {
-                    for (var b = 0; b < BinCount; b++)
-                    {
-                        total[b] += local.Bins[b];
-                    }
-                }
-            });
+            local => MergeInto(total, local.Bins));
         return total;
     }
 

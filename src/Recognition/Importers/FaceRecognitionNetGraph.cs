@@ -24,12 +24,14 @@ public static class FaceRecognitionNetGraph
         return net.Build();
     }
 
-    private sealed class Builder(IReadOnlyDictionary<string, TfjsTensor> weights)
+    private sealed class Builder
     {
         private readonly OnnxGraphBuilder _g = new("face_recognition_net");
-        private readonly HashSet<string> _used = [];
+        private readonly TfjsGraphBuilder _tf;
         private int _size = InputSize;
         private int _channels = 3;
+
+        public Builder(IReadOnlyDictionary<string, TfjsTensor> weights) => _tf = new TfjsGraphBuilder("FaceRecognitionNet", weights, _g);
 
         public byte[] Build()
         {
@@ -65,12 +67,7 @@ public static class FaceRecognitionNetGraph
             x = _g.Gemm(x, _g.Initializer("fc", fc.Values, fc.Shape[0], fc.Shape[1]), null, transB: false);
             _g.Output(OutputName, x, EmbeddingSize);
 
-            var unused = weights.Keys.Where(k => !_used.Contains(k)).ToList();
-            if (unused.Count > 0)
-            {
-                throw new InvalidDataException($"FaceRecognitionNet weights hold tensors the architecture does not use: {string.Join(", ", unused)}.");
-            }
-
+            _tf.CheckAllUsed(_ => false);
             return _g.ToBytes();
         }
 
@@ -156,21 +153,7 @@ public static class FaceRecognitionNetGraph
             return relu ? _g.Relu(y2) : y2;
         }
 
-        private TfjsTensor Tensor(string name, int rank)
-        {
-            if (!weights.TryGetValue(name, out var tensor))
-            {
-                throw new InvalidDataException($"FaceRecognitionNet weights lack tensor '{name}'.");
-            }
-
-            if (tensor.Shape.Length != rank)
-            {
-                throw new InvalidDataException($"FaceRecognitionNet tensor '{name}' has rank {tensor.Shape.Length}, expected {rank}.");
-            }
-
-            _used.Add(name);
-            return tensor;
-        }
+        private TfjsTensor Tensor(string name, int rank) => _tf.Tensor(name, rank);
 
         private static int ValidOutput(int size, int kernel, int stride) => ((size - kernel) / stride) + 1;
     }
