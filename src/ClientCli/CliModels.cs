@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FaceGrains.Recognition;
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Importers;
 using FaceGrains.Recognition.Models;
 
@@ -25,4 +26,11 @@ public static class CliModels
 
         return FaceApiImporter.EnsureImported(store, home.CacheDirectory, output.Log);
     }
+
+    /// <summary>
+    /// The face preparer of <paramref name="model"/>'s recipe (detection and landmark nets imported on first use when it
+    /// aligns): how every command that embeds turns an image into model input, exactly as the silo does.
+    /// </summary>
+    public static FacePreparer Preparer(ParseResult parse, ModelVersion model, CommandOutput output, int intraOpThreads = 0) =>
+        FacePreparer.Open(model, Home(parse), intraOpThreads, output.Log);
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using FaceGrains.Recognition.Embedding;
-using FaceGrains.Recognition.Models;
-using FaceGrains.Recognition.Preprocessing;
 
 namespace FaceGrains.ClientCli;
 
@@ -25,9 +23,9 @@ public static class CliOptions
         Description = "Model version id (or unique prefix). Default: the imported face-api model, imported on first use.",
     };
 
-    public static readonly Option<string?> Crop = new("--crop")
+    public static readonly Option<bool> Aligned = new("--aligned")
     {
-        Description = "Crop: a preset named in the model manifest (e.g. 'lfw'), or 'side,center_x,center_y' as fractions of the image (side of the shorter side), 'full' (largest centred square) or 'fit' (whole image padded to a square); on embed and eval also 'align' (detect, landmarks, warp to the model's template) or 'auto' (align, else the fixed crop). Default: the manifest's crop.",
+        Description = "The images are aligned face chips already (a face filling the frame): no detection, the model version's fixed crop. Without it a photo in which no face is found is refused.",
     };
 
     public static readonly Option<int> Threads = new("--threads")
@@ -48,25 +46,7 @@ public static class CliOptions
         DefaultValueFactory = _ => 32,
     };
 
-    public static readonly Option<bool> FlipAverage = new("--flip-average")
-    {
-        Description = "Embed each face and its mirror image and average the two (test-time flip): the model runs twice per face; LFW aligned 98.88 % → 99.10 %.",
-    };
-
-    /// <summary>The crop named by --crop, else the manifest's preset <paramref name="sourcePreset"/> if it has one, else its default crop.</summary>
-    public static CropPolicy ResolveCrop(ParseResult parse, ModelVersion model, string? sourcePreset = null)
-    {
-        var spec = model.Manifest.Preprocessing;
-        var requested = parse.GetValue(Crop);
-        if (requested is null && sourcePreset is not null && spec.CropPresets.ContainsKey(sourcePreset))
-        {
-            requested = sourcePreset;
-        }
-
-        return spec.ResolveCrop(requested);
-    }
-
-    /// <summary>Embedder settings from whichever of --threads, --provider, --batch-size and --flip-average the command has; defaults for the rest.</summary>
+    /// <summary>Embedder settings from whichever of --threads, --provider and --batch-size the command has; defaults for the rest.</summary>
     public static EmbedderOptions EmbedderOptions(ParseResult parse)
     {
         var defaults = new EmbedderOptions();
@@ -76,18 +56,6 @@ public static class CliOptions
             IntraOpNumThreads = options.Contains(Threads) ? parse.GetValue(Threads) : defaults.IntraOpNumThreads,
             ExecutionProvider = options.Contains(Provider) ? parse.GetValue(Provider) : defaults.ExecutionProvider,
             MaxBatchSize = options.Contains(BatchSize) ? parse.GetValue(BatchSize) : defaults.MaxBatchSize,
-            FlipAverage = options.Contains(FlipAverage) && parse.GetValue(FlipAverage),
         };
-    }
-
-    /// <summary>
-    /// The manifest's crop preset named after a data folder (LFW's folder "lfw" → preset "lfw"), or null. A face set
-    /// framed its own way gets its own preset, and every command reading that set (eval openset, models calibrate,
-    /// demo) then crops it alike unless --crop says otherwise.
-    /// </summary>
-    public static string? PresetFor(ModelVersion model, DirectoryInfo data)
-    {
-        var name = data.Name.ToLowerInvariant();
-        return model.Manifest.Preprocessing.CropPresets.ContainsKey(name) ? name : null;
     }
 }

@@ -10,7 +10,8 @@ namespace FaceGrains.ClientCli;
 /// </summary>
 public sealed class CommandOutput(bool json)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    // Output for terminals and programs, never embedded in HTML: characters such as × stay readable.
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public bool IsJson { get; } = json;
 

@@ -36,4 +36,22 @@ public enum FaceStatus
 
     /// <summary>An embedding-in face whose vector has the wrong length, or is not finite and non-zero.</summary>
     InvalidEmbedding = 9,
+
+    /// <summary>The detector found no face in the photo (send aligned=true for images that are face chips already).</summary>
+    NoFace = 10,
+
+    /// <summary>The image's shorter side is below the smallest face the detector can find.</summary>
+    ImageTooSmall = 11,
+
+    /// <summary>The face is smaller than the enrolment minimum.</summary>
+    TooSmall = 12,
+
+    /// <summary>The detector is not confident enough that it is a face.</summary>
+    LowConfidence = 13,
+
+    /// <summary>The face is too blurred to enrol.</summary>
+    Blurry = 14,
+
+    /// <summary>The head is turned or tilted too far to enrol.</summary>
+    Pose = 15,
 }

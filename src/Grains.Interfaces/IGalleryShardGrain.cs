@@ -22,4 +22,11 @@ public interface IGalleryShardGrain : IGrainWithStringKey
 
     [Alias("GetStats")]
     Task<ShardStats> GetStatsAsync();
+
+    /// <summary>
+    /// Scores each face against every identity of this shard except its own (<paramref name="owners"/>[i] owns face i):
+    /// the gallery's impostor scores, as a histogram.
+    /// </summary>
+    [Alias("ScoreImpostors")]
+    Task<ImpostorHistogram> ScoreImpostorsAsync(ProbeBatch faces, IReadOnlyList<string> owners);
 }

@@ -1,15 +1,15 @@
 namespace FaceGrains.Grains.Interfaces;
 
-/// <summary>The open-set decision for one probe.</summary>
+/// <summary>The open-set decision for one face.</summary>
 [GenerateSerializer, Alias("facegrains.identify-decision")]
 public enum IdentifyDecision
 {
     /// <summary>The best candidate scored at or above the threshold.</summary>
     Identified = 0,
 
-    /// <summary>Nobody in the gallery scored at or above the threshold (or the gallery is empty).</summary>
+    /// <summary>
+    /// Nobody in the gallery scored at or above the threshold (or the gallery is empty), or every such identity answers a
+    /// face of the same photo that it matches better.
+    /// </summary>
     NoCorrespondence = 1,
-
-    /// <summary>The probe image could not be used (see the rejection).</summary>
-    Rejected = 2,
 }

@@ -4,33 +4,53 @@ using Orleans.Concurrency;
 namespace FaceGrains.Grains;
 
 /// <summary>
-/// The silo-local entry to the embedder: decodes and preprocesses on the thread pool, then waits on the silo's
-/// <see cref="EmbeddingBatcher"/>. A stateless worker so every silo embeds its own callers' images; reentrant because
-/// its requests only wait for a shared batch, and letting them overlap is what fills one.
+/// The silo-local entry to the embedder: decodes images and prepares their faces by the served version's recipe on the
+/// thread pool, then waits on the silo's <see cref="EmbeddingBatcher"/>. A stateless worker so every silo embeds its own
+/// callers' images; reentrant because its requests only wait for a shared batch, and letting them overlap is what fills one.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
 public sealed class EmbedderGrain(ServingModel serving, EmbeddingBatcher batcher) : Grain, IEmbedderGrain
 {
-    public async Task<EmbeddingResult> EmbedAsync(IReadOnlyList<FaceImage> images)
+    public async Task<EmbeddingResult> EmbedAsync(IReadOnlyList<FaceImage> images, FacePurpose purpose, bool aligned = false)
     {
         ArgumentNullException.ThrowIfNull(images);
+        if (!Enum.IsDefined(purpose))
+        {
+            throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unknown face purpose.");
+        }
+
         var model = await serving.GetAsync();
-        var prepared = await Task.Run(() => PreparedImages.Prepare(images, model));
-        var embeddings = prepared.UsableCount > 0 ? await batcher.EmbedAsync(model, prepared.Tensors, prepared.UsableCount) : [];
+        var prepared = await Task.Run(() => PreparedImages.Prepare(images, model, purpose, aligned));
+        var embeddings = prepared.RowCount > 0 ? await batcher.EmbedAsync(model, prepared.Tensors, prepared.RowCount) : [];
         var dim = model.Dimension;
-        var faces = new EmbeddedFace[images.Count];
+        var photos = new EmbeddedPhoto[images.Count];
         for (var i = 0; i < images.Count; i++)
         {
-            var row = prepared.RowOf[i];
-            faces[i] = new EmbeddedFace(
+            var photo = prepared.Photos[i];
+            var faces = new List<EmbeddedFace>();
+            if (prepared.Rejections[i] is null && photo is not null)
+            {
+                for (var f = 0; f < photo.Faces.Count; f++)
+                {
+                    var face = photo.Faces[f];
+                    var problems = purpose == FacePurpose.Enrol
+                        ? model.Preparer.Enrolment.Check(face.Quality).Select(p => new ProbeRejection(PreparedImages.StatusOf(p.Kind), p.Message)).ToList()
+                        : [];
+                    var row = prepared.FirstRow[i] + f;
+                    faces.Add(new EmbeddedFace(PreparedImages.LocationOf(face), embeddings.AsSpan(row * dim, dim).ToArray(), problems));
+                }
+            }
+
+            photos[i] = new EmbeddedPhoto(
                 prepared.FaceIds[i],
-                row >= 0 ? embeddings.AsSpan(row * dim, dim).ToArray() : null,
-                prepared.Widths[i],
-                prepared.Heights[i],
+                photo?.Width ?? 0,
+                photo?.Height ?? 0,
+                faces,
+                photo?.Others.Select(PreparedImages.LocationOf).ToList() ?? [],
                 prepared.Rejections[i]);
         }
 
-        return new EmbeddingResult(model.Id, dim, faces);
+        return new EmbeddingResult(model.Id, dim, photos);
     }
 }

@@ -1,3 +1,5 @@
+using FaceGrains.Grains.Interfaces;
+
 namespace FaceGrains.Grains;
 
 /// <summary>One enrolled face in identity state.</summary>
@@ -22,4 +24,10 @@ public sealed class FaceRecord
 
     /// <summary>Model version → L2-normalised embedding.</summary>
     [Id(7)] public Dictionary<string, float[]> Embeddings { get; set; } = [];
+
+    /// <summary>Where the enrolled face is in its image (box, five points, quality) under the version it was enrolled with.</summary>
+    [Id(8)] public FaceLocation? Location { get; set; }
+
+    /// <summary>The caller declared the image an aligned face chip (enrolled without detection): re-embedding does the same.</summary>
+    [Id(9)] public bool Aligned { get; set; }
 }

@@ -23,7 +23,8 @@ public sealed class GalleryGrain(ServingModel serving, IOptions<GalleryOptions> 
         var shards = await Task.WhenAll(Enumerable.Range(0, options.ShardCount)
             .Select(s => GrainFactory.GetGrain<IGalleryShardGrain>(GalleryPartitioning.ShardKey(model.Id, s)).GetStatsAsync()));
         var identities = shards.Sum(s => s.IdentityCount);
-        var threshold = ThresholdPolicy.ForIdentification(null, identities, options.DefaultTargetFpir, model.Tail, model.Version.Manifest);
+        var gallery = await GrainFactory.GetGrain<IGalleryCalibrationGrain>(model.Id).GetAsync();
+        var threshold = ThresholdPolicy.ForIdentification(null, identities, options.DefaultTargetFpir, ThresholdPolicy.Calibrations.Of(model, gallery));
         return new GalleryStats(model.Id, identities, shards.Sum(s => s.Rows), shards, threshold);
     }
 }

@@ -29,13 +29,6 @@ public sealed class GalleryOptions
     /// <summary>ONNX Runtime intra-op threads per silo; 0 lets ONNX Runtime choose (one per core).</summary>
     public int EmbedderIntraOpThreads { get; set; }
 
-    /// <summary>
-    /// Embed every face and its mirror image and average the two (two model runs per face; LFW aligned 98.88 % →
-    /// 99.10 %). Every silo must agree, the gallery must be enrolled with the same setting, and the open-set
-    /// threshold comes from the version's flip-averaged impostor tail (<c>facegrains models calibrate --flip-average</c>).
-    /// </summary>
-    public bool EmbedderFlipAverage { get; set; }
-
     /// <summary>The default open-set operating point: target false-positive identification rate at the gallery's current size.</summary>
     public double DefaultTargetFpir { get; set; } = 1e-2;
 
@@ -50,9 +43,6 @@ public sealed class GalleryOptions
 
     /// <summary>Model version to serve: an id or unique prefix in the model store; empty = the imported face-api model (imported on first start).</summary>
     public string ActiveModel { get; set; } = "";
-
-    /// <summary>Crop preset name or policy (see <c>facegrains embed --crop</c>); empty = the model manifest's default crop.</summary>
-    public string DefaultCrop { get; set; } = "";
 
     /// <summary>Largest accepted image file, in bytes.</summary>
     public long MaxImageBytes { get; set; } = Recognition.Images.ImageLimits.DefaultMaxBytes;

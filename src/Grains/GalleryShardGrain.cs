@@ -1,4 +1,5 @@
 using FaceGrains.Grains.Interfaces;
+using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Similarity;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
@@ -64,39 +65,87 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
             throw new ArgumentException($"Probes have {probes.Dimension} dimensions; shard {this.GetPrimaryKeyString()} holds {dimension}.", nameof(probes));
         }
 
-        var rows = rowStart[^1];
-        var scores = new float[probes.Count * rows];
-        SimilarityKernels.ScoreBatch(probes.Embeddings, probes.Count, matrix, dimension, scores);
+        var perIdentity = ScoreIdentities(probes);
+        var top = TopK.SelectBatch(perIdentity, probes.Count, k);
+        var candidates = top.Select(list => (IReadOnlyList<Candidate>)list.Select(c => new Candidate(ids[c.Index], c.Score)).ToList()).ToList();
+        return Task.FromResult(new ShardSearchResult(candidates, identities));
+    }
 
-        // An identity scores as its best row (one row per identity when only centroids are kept).
-        var perIdentity = scores;
-        if (rows != identities)
+    public Task<ImpostorHistogram> ScoreImpostorsAsync(ProbeBatch faces, IReadOnlyList<string> owners)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        ArgumentNullException.ThrowIfNull(owners);
+        if (owners.Count != faces.Count)
         {
-            perIdentity = new float[probes.Count * identities];
-            for (var p = 0; p < probes.Count; p++)
-            {
-                for (var i = 0; i < identities; i++)
-                {
-                    var best = float.NegativeInfinity;
-                    for (var r = rowStart[i]; r < rowStart[i + 1]; r++)
-                    {
-                        best = Math.Max(best, scores[(p * rows) + r]);
-                    }
+            throw new ArgumentException($"{owners.Count} owners for {faces.Count} faces.", nameof(owners));
+        }
 
-                    perIdentity[(p * identities) + i] = best;
+        EnsureMatrix();
+        var identities = ids.Length;
+        if (identities == 0 || faces.Count == 0)
+        {
+            return Task.FromResult(ImpostorHistogram.Empty with { Identities = identities });
+        }
+
+        if (faces.Dimension != dimension)
+        {
+            throw new ArgumentException($"Faces have {faces.Dimension} dimensions; shard {this.GetPrimaryKeyString()} holds {dimension}.", nameof(faces));
+        }
+
+        var scores = ScoreIdentities(faces);
+        var counts = new long[ImpostorCalibration.BinCount];
+        long total = 0;
+        for (var p = 0; p < faces.Count; p++)
+        {
+            var own = Array.BinarySearch(ids, owners[p], StringComparer.Ordinal);
+            for (var i = 0; i < identities; i++)
+            {
+                if (i != own)
+                {
+                    counts[ImpostorCalibration.BinOf(scores[(p * identities) + i])]++;
+                    total++;
                 }
             }
         }
 
-        var top = TopK.SelectBatch(perIdentity, probes.Count, k);
-        var candidates = top.Select(list => (IReadOnlyList<Candidate>)list.Select(c => new Candidate(ids[c.Index], c.Score)).ToList()).ToList();
-        return Task.FromResult(new ShardSearchResult(candidates, identities));
+        var bins = Enumerable.Range(0, counts.Length).Where(b => counts[b] > 0).ToArray();
+        return Task.FromResult(new ImpostorHistogram(bins, bins.Select(b => counts[b]).ToArray(), total, identities));
     }
 
     public Task<ShardStats> GetStatsAsync()
     {
         EnsureMatrix();
         return Task.FromResult(new ShardStats(modelVersion, shard, ids.Length, rowStart[^1], dimension, RuntimeIdentity));
+    }
+
+    /// <summary>Probes × identities scores: an identity scores as its best row (one row per identity when only centroids are kept).</summary>
+    private float[] ScoreIdentities(ProbeBatch probes)
+    {
+        var identities = ids.Length;
+        var rows = rowStart[^1];
+        var scores = new float[probes.Count * rows];
+        SimilarityKernels.ScoreBatch(probes.Embeddings, probes.Count, matrix, dimension, scores);
+        if (rows == identities)
+        {
+            return scores;
+        }
+
+        var perIdentity = new float[probes.Count * identities];
+        for (var p = 0; p < probes.Count; p++)
+        {
+            for (var i = 0; i < identities; i++)
+            {
+                var best = float.NegativeInfinity;
+                for (var r = rowStart[i]; r < rowStart[i + 1]; r++)
+                {
+                    best = Math.Max(best, scores[(p * rows) + r]);
+                }
+
+                perIdentity[(p * identities) + i] = best;
+            }
+        }
+
+        return perIdentity;
     }
 
     private void Add(IdentityCentroid entry)

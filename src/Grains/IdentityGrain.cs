@@ -25,7 +25,6 @@ public sealed class IdentityGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Images);
-        var model = await serving.GetAsync();
         var images = request.Images;
         var outcomes = new FaceOutcome?[images.Count];
         var enrolled = State.Faces.Select(f => f.FaceId).ToHashSet(StringComparer.Ordinal);
@@ -59,46 +58,62 @@ public sealed class IdentityGrain(
         var accepted = new List<FaceRecord>();
         if (toEmbed.Count > 0)
         {
-            var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(toEmbed.Select(i => images[i]).ToList());
-            var usable = new List<(int Index, EmbeddedFace Face)>();
+            var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(toEmbed.Select(i => images[i]).ToList(), FacePurpose.Enrol, request.Aligned);
+            var usable = new List<(int Index, EmbeddedPhoto Photo)>();
             for (var k = 0; k < toEmbed.Count; k++)
             {
-                var (i, face) = (toEmbed[k], embedded.Faces[k]);
-                if (face.Rejection is { } rejection)
+                var (i, photo) = (toEmbed[k], embedded.Photos[k]);
+                var others = photo.OtherFaces.Count > 0 ? photo.OtherFaces : null;
+                if (photo.Rejection is { } rejection)
                 {
-                    outcomes[i] = new FaceOutcome(i, images[i].FileName, face.FaceId, rejection.Status, rejection.Message);
+                    outcomes[i] = new FaceOutcome(i, images[i].FileName, photo.FaceId, rejection.Status, rejection.Message, OtherFaces: others);
+                }
+                else if (photo.Faces[0].EnrolmentProblems is { Count: > 0 } problems)
+                {
+                    outcomes[i] = new FaceOutcome(i, images[i].FileName, photo.FaceId, problems[0].Status,
+                        "Not enrolled: " + string.Join("; ", problems.Select(p => p.Message)) + ".", Face: photo.Faces[0].Location, OtherFaces: others);
                 }
                 else
                 {
-                    usable.Add((i, face));
+                    usable.Add((i, photo));
                 }
             }
 
             // The face index decides which identity owns a face; a claim that names someone else is a conflict.
-            var owners = await Task.WhenAll(usable.Select(u => GrainFactory.GetGrain<IFaceIndexGrain>(u.Face.FaceId).ClaimAsync(Id)));
+            var owners = await Task.WhenAll(usable.Select(u => GrainFactory.GetGrain<IFaceIndexGrain>(u.Photo.FaceId).ClaimAsync(Id)));
             for (var k = 0; k < usable.Count; k++)
             {
-                var (i, face) = usable[k];
+                var (i, photo) = usable[k];
                 var image = images[i];
+                var face = photo.Faces[0];
+                var others = photo.OtherFaces.Count > 0 ? photo.OtherFaces : null;
                 if (owners[k] != Id)
                 {
-                    outcomes[i] = new FaceOutcome(i, image.FileName, face.FaceId, FaceStatus.ConflictsWithOtherIdentity, $"This image is already enrolled under identity '{owners[k]}'.", owners[k]);
+                    outcomes[i] = new FaceOutcome(i, image.FileName, photo.FaceId, FaceStatus.ConflictsWithOtherIdentity, $"This image is already enrolled under identity '{owners[k]}'.", owners[k], face.Location, others);
                     continue;
                 }
 
-                var reference = await faceImages.SaveAsync(face.FaceId, image.Bytes);
+                var reference = await faceImages.SaveAsync(photo.FaceId, image.Bytes);
                 accepted.Add(new FaceRecord
                 {
-                    FaceId = face.FaceId,
+                    FaceId = photo.FaceId,
                     ImageReference = reference,
                     FileName = image.FileName,
                     SizeBytes = image.Bytes.Length,
-                    Width = face.Width,
-                    Height = face.Height,
+                    Width = photo.Width,
+                    Height = photo.Height,
                     EnrolledUtc = DateTimeOffset.UtcNow,
-                    Embeddings = new() { [embedded.ModelVersion] = face.Embedding! },
+                    Embeddings = new() { [embedded.ModelVersion] = face.Embedding },
+                    Location = face.Location,
+                    Aligned = request.Aligned,
                 });
-                outcomes[i] = new FaceOutcome(i, image.FileName, face.FaceId, FaceStatus.Accepted, $"Enrolled ({face.Width}×{face.Height}).");
+                var box = face.Location.Box;
+                var what = request.Aligned
+                    ? $"Enrolled ({photo.Width}×{photo.Height} face chip, declared aligned)."
+                    : $"Enrolled the largest face ({box.Width:F0}×{box.Height:F0} px at {box.X:F0},{box.Y:F0} in {photo.Width}×{photo.Height})"
+                        + (others is null ? "." : $"; the photo holds {others.Count} more face(s), not enrolled.");
+                outcomes[i] = new FaceOutcome(i, image.FileName, photo.FaceId, FaceStatus.Accepted, what, null, face.Location, others,
+                    others is null ? null : [FaceOutcome.SeveralFacesWarning]);
             }
         }
 
@@ -256,26 +271,14 @@ public sealed class IdentityGrain(
         return new EnrollmentResult(Id, outcomes, View());
     }
 
-    /// <summary>Centroid per model version: the L2-normalised sum of the faces' normalised embeddings, in enrolment order (as the offline protocol computes it).</summary>
+    /// <summary>Centroid per model version (<see cref="VectorMath.Centroid"/>) of the faces embedded under it, in enrolment order (as the offline protocol computes it).</summary>
     private void RecomputeCentroids()
     {
         State.Centroids.Clear();
-        foreach (var face in State.Faces)
+        foreach (var version in State.Faces.SelectMany(f => f.Embeddings.Keys).Distinct(StringComparer.Ordinal).ToList())
         {
-            foreach (var (version, embedding) in face.Embeddings)
-            {
-                if (!State.Centroids.TryGetValue(version, out var sum))
-                {
-                    State.Centroids[version] = sum = new float[embedding.Length];
-                }
-
-                TensorPrimitives.Add(sum, embedding, sum);
-            }
-        }
-
-        foreach (var centroid in State.Centroids.Values)
-        {
-            VectorMath.L2Normalize(centroid);
+            var embeddings = State.Faces.Where(f => f.Embeddings.ContainsKey(version)).Select(f => f.Embeddings[version]).ToList();
+            State.Centroids[version] = VectorMath.Centroid(embeddings, embeddings[0].Length);
         }
     }
 

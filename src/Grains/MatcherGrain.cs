@@ -13,33 +13,131 @@ namespace FaceGrains.Grains;
 [Reentrant]
 public sealed class MatcherGrain(ServingModel serving, IOptions<GalleryOptions> options) : Grain, IMatcherGrain
 {
-    private readonly GalleryOptions options = options.Value;
+    /// <summary>How long an activation reuses the gallery calibration it read before asking again.</summary>
+    private static readonly TimeSpan CalibrationReuse = TimeSpan.FromSeconds(5);
 
-    public async Task<IReadOnlyList<IdentificationAnswer>> IdentifyAsync(IReadOnlyList<FaceImage> probes, IdentifyOptions? identifyOptions = null)
+    private readonly GalleryOptions options = options.Value;
+    private (GalleryCalibration? Calibration, DateTime ReadUtc) calibration = (null, DateTime.MinValue);
+
+    public async Task<IReadOnlyList<ProbeAnswer>> IdentifyAsync(IReadOnlyList<FaceImage> probes, IdentifyOptions? identifyOptions = null)
     {
         ArgumentNullException.ThrowIfNull(probes);
-        var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(probes);
-        var usable = Enumerable.Range(0, probes.Count).Where(i => embedded.Faces[i].Embedding is not null).ToList();
-        var batch = new ProbeBatch(usable.SelectMany(i => embedded.Faces[i].Embedding!).ToArray(), usable.Count, embedded.Dimension);
-        var answers = await IdentifyEmbeddingsAsync(batch, identifyOptions);
-        var result = new IdentificationAnswer[probes.Count];
-        for (var k = 0; k < usable.Count; k++)
+        var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(probes, FacePurpose.Identify, identifyOptions?.Aligned ?? false);
+        var photos = embedded.Photos;
+        var dim = embedded.Dimension;
+        var faces = photos.SelectMany(p => p.Faces).ToList();
+        var rows = new float[faces.Count * dim];
+        for (var r = 0; r < faces.Count; r++)
         {
-            result[usable[k]] = answers[k] with { ProbeIndex = usable[k], FileName = probes[usable[k]]?.FileName };
+            faces[r].Embedding.CopyTo(rows, r * dim);
         }
 
-        for (var i = 0; i < probes.Count; i++)
+        var (candidates, threshold) = await SearchAsync(embedded.ModelVersion, new ProbeBatch(rows, faces.Count, dim), identifyOptions);
+        var answers = new ProbeAnswer[photos.Count];
+        var row = 0;
+        for (var i = 0; i < photos.Count; i++)
         {
-            result[i] ??= new IdentificationAnswer(i, probes[i]?.FileName, IdentifyDecision.Rejected, null, null, [], null, embedded.ModelVersion, embedded.Faces[i].Rejection);
+            var photo = photos[i];
+            var fileName = probes[i]?.FileName;
+            if (photo.Rejection is not null)
+            {
+                answers[i] = new ProbeAnswer(i, fileName, [], null, embedded.ModelVersion, photo.Rejection);
+                continue;
+            }
+
+            var perFace = candidates.Skip(row).Take(photo.Faces.Count).ToList();
+            answers[i] = new ProbeAnswer(i, fileName, Decide(perFace, threshold.Threshold, photo.Faces.Select(f => f.Location).ToList()), threshold, embedded.ModelVersion);
+            row += photo.Faces.Count;
         }
 
-        return result;
+        return answers;
     }
 
-    public async Task<IReadOnlyList<IdentificationAnswer>> IdentifyEmbeddingsAsync(ProbeBatch probes, IdentifyOptions? identifyOptions = null)
+    public async Task<IReadOnlyList<ProbeAnswer>> IdentifyEmbeddingsAsync(ProbeBatch probes, IdentifyOptions? identifyOptions = null)
     {
         ArgumentNullException.ThrowIfNull(probes);
         var model = await serving.GetAsync();
+        var (candidates, threshold) = await SearchAsync(model.Id, probes, identifyOptions);
+
+        // Each row is its own probe: no one-to-one assignment across rows.
+        return candidates.Select((list, p) => new ProbeAnswer(p, null, Decide([list], threshold.Threshold, [null]), threshold, model.Id)).ToList();
+    }
+
+    public async Task<VerificationAnswer> VerifyAsync(VerifyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Probe);
+        if ((request.Other is null) == string.IsNullOrEmpty(request.IdentityId))
+        {
+            throw new ArgumentException("Verify a probe against either a second image or an identity, exactly one of them.", nameof(request));
+        }
+
+        var model = await serving.GetAsync();
+        var threshold = ThresholdPolicy.ForVerification(request.Threshold, options.VerificationTargetFmr, ThresholdPolicy.Calibrations.Of(model, await GalleryCalibrationAsync(model.Id, null)));
+        var images = request.Other is null ? new[] { request.Probe } : [request.Probe, request.Other];
+        var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(images, FacePurpose.Verify, request.Aligned);
+        var probe = embedded.Photos[0];
+        var probeFace = probe.Faces.FirstOrDefault();
+        float[]? other;
+        EmbeddedPhoto? otherPhoto = null;
+        bool? identityFound = null;
+        if (request.Other is not null)
+        {
+            otherPhoto = embedded.Photos[1];
+            other = otherPhoto.Faces.FirstOrDefault()?.Embedding;
+        }
+        else
+        {
+            var centroid = await GrainFactory.GetGrain<IIdentityGrain>(request.IdentityId!).GetCentroidAsync(embedded.ModelVersion);
+            identityFound = centroid is not null;
+            other = centroid?.Centroid;
+        }
+
+        var otherFace = otherPhoto?.Faces.FirstOrDefault();
+        if (probeFace is null || other is null)
+        {
+            return new VerificationAnswer(null, null, threshold, embedded.ModelVersion, probe.Rejection, otherPhoto?.Rejection, identityFound,
+                probeFace?.Location, otherFace?.Location, probe.OtherFaces.Count, otherPhoto?.OtherFaces.Count ?? 0);
+        }
+
+        var score = VectorMath.Dot(probeFace.Embedding, other);
+        return new VerificationAnswer(score >= threshold.Threshold, score, threshold, embedded.ModelVersion, null, null, identityFound,
+            probeFace.Location, otherFace?.Location, probe.OtherFaces.Count, otherPhoto?.OtherFaces.Count ?? 0);
+    }
+
+    /// <summary>The best <paramref name="k"/> over every shard's list: score descending, ties by identity id (deterministic).</summary>
+    internal static IReadOnlyList<Candidate> Merge(IEnumerable<IReadOnlyList<Candidate>> lists, int k) =>
+        lists.SelectMany(l => l).OrderByDescending(c => c.Score).ThenBy(c => c.IdentityId, StringComparer.Ordinal).Take(k).ToList();
+
+    /// <summary>
+    /// The faces of one photo decided together: each face's candidates at or above the threshold, assigned one-to-one
+    /// (<see cref="FaceAssignment"/>), so one identity answers at most one face of the photo.
+    /// </summary>
+    internal static IReadOnlyList<FaceAnswer> Decide(IReadOnlyList<IReadOnlyList<Candidate>> candidates, double threshold, IReadOnlyList<FaceLocation?> locations)
+    {
+        var eligible = candidates.Select(list => (IReadOnlyList<(string, float)>)list.Where(c => c.Score >= threshold).Select(c => (c.IdentityId, c.Score)).ToList()).ToList();
+        var assigned = FaceAssignment.Assign(eligible);
+        return candidates.Select((list, f) =>
+        {
+            if (assigned[f] < 0)
+            {
+                return new FaceAnswer(f, locations[f], IdentifyDecision.NoCorrespondence, null, list.Count > 0 ? list[0].Score : null, list);
+            }
+
+            var (identity, score) = eligible[f][assigned[f]];
+            return new FaceAnswer(f, locations[f], IdentifyDecision.Identified, identity, score, list);
+        }).ToList();
+    }
+
+    /// <summary>Every shard of <paramref name="modelVersion"/> searched for every row; the merged top-k per row and the threshold at the gallery's size.</summary>
+    private async Task<(IReadOnlyList<IReadOnlyList<Candidate>> Candidates, AppliedThreshold Threshold)> SearchAsync(string modelVersion, ProbeBatch probes, IdentifyOptions? identifyOptions)
+    {
+        var model = await serving.GetAsync();
+        if (modelVersion != model.Id)
+        {
+            throw new InvalidOperationException($"Probes were embedded with model version {modelVersion}, but this silo serves {model.Id}; answers never mix versions.");
+        }
+
         var dim = model.Dimension;
         if (probes.Dimension != dim || probes.Embeddings.Length != probes.Count * dim)
         {
@@ -62,67 +160,29 @@ public sealed class MatcherGrain(ServingModel serving, IOptions<GalleryOptions> 
         var shards = await Task.WhenAll(Enumerable.Range(0, options.ShardCount)
             .Select(s => GrainFactory.GetGrain<IGalleryShardGrain>(GalleryPartitioning.ShardKey(model.Id, s)).SearchAsync(batch, k)));
         var gallerySize = shards.Sum(s => s.IdentityCount);
-        var threshold = ThresholdPolicy.ForIdentification(identifyOptions?.Threshold, gallerySize, options.DefaultTargetFpir, model.Tail, model.Version.Manifest);
-
-        var answers = new IdentificationAnswer[probes.Count];
-        for (var p = 0; p < probes.Count; p++)
-        {
-            var merged = Merge(shards.Select(s => s.Candidates[p]), k);
-            var best = merged.Count > 0 ? merged[0] : null;
-            var identified = best is not null && best.Score >= threshold.Threshold;
-            answers[p] = new IdentificationAnswer(
-                p,
-                null,
-                identified ? IdentifyDecision.Identified : IdentifyDecision.NoCorrespondence,
-                identified ? best!.IdentityId : null,
-                best?.Score,
-                merged,
-                threshold,
-                model.Id);
-        }
-
-        return answers;
+        var gallery = await GalleryCalibrationAsync(model.Id, gallerySize);
+        var threshold = ThresholdPolicy.ForIdentification(identifyOptions?.Threshold, gallerySize, options.DefaultTargetFpir, ThresholdPolicy.Calibrations.Of(model, gallery));
+        var merged = Enumerable.Range(0, probes.Count).Select(p => Merge(shards.Select(s => s.Candidates[p]), k)).ToList();
+        return (merged, threshold);
     }
 
-    public async Task<VerificationAnswer> VerifyAsync(VerifyRequest request)
+    /// <summary>
+    /// The gallery's own calibration (read at most every few seconds per activation), nudging it to measure again when
+    /// the gallery's size has moved by more than a tenth since its last measurement.
+    /// </summary>
+    private async Task<GalleryCalibration?> GalleryCalibrationAsync(string modelVersion, int? gallerySize)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(request.Probe);
-        if ((request.Other is null) == string.IsNullOrEmpty(request.IdentityId))
+        var grain = GrainFactory.GetGrain<IGalleryCalibrationGrain>(modelVersion);
+        if (DateTime.UtcNow - calibration.ReadUtc > CalibrationReuse || calibration.Calibration?.ModelVersion != modelVersion)
         {
-            throw new ArgumentException("Verify a probe against either a second image or an identity, exactly one of them.", nameof(request));
+            calibration = (await grain.GetAsync(), DateTime.UtcNow);
+            var measured = calibration.Calibration?.GallerySize ?? 0;
+            if (gallerySize is { } n && n >= 2 && Math.Abs(n - measured) > Math.Max(1, measured / 10))
+            {
+                await grain.NudgeAsync(n);
+            }
         }
 
-        var model = await serving.GetAsync();
-        var threshold = ThresholdPolicy.ForVerification(request.Threshold, options.VerificationTargetFmr, model.Tail, model.Version.Manifest);
-        var images = request.Other is null ? new[] { request.Probe } : [request.Probe, request.Other];
-        var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(images);
-        var probe = embedded.Faces[0];
-        float[]? other;
-        ProbeRejection? otherRejection = null;
-        bool? identityFound = null;
-        if (request.Other is not null)
-        {
-            other = embedded.Faces[1].Embedding;
-            otherRejection = embedded.Faces[1].Rejection;
-        }
-        else
-        {
-            var centroid = await GrainFactory.GetGrain<IIdentityGrain>(request.IdentityId!).GetCentroidAsync(embedded.ModelVersion);
-            identityFound = centroid is not null;
-            other = centroid?.Centroid;
-        }
-
-        if (probe.Embedding is null || other is null)
-        {
-            return new VerificationAnswer(null, null, threshold, embedded.ModelVersion, probe.Rejection, otherRejection, identityFound);
-        }
-
-        var score = VectorMath.Dot(probe.Embedding, other);
-        return new VerificationAnswer(score >= threshold.Threshold, score, threshold, embedded.ModelVersion, null, null, identityFound);
+        return calibration.Calibration;
     }
-
-    /// <summary>The best <paramref name="k"/> over every shard's list: score descending, ties by identity id (deterministic).</summary>
-    internal static IReadOnlyList<Candidate> Merge(IEnumerable<IReadOnlyList<Candidate>> lists, int k) =>
-        lists.SelectMany(l => l).OrderByDescending(c => c.Score).ThenBy(c => c.IdentityId, StringComparer.Ordinal).Take(k).ToList();
 }

@@ -9,7 +9,7 @@ public sealed class ModelStartupTask(ServingModel serving, IGrainFactory grains)
     {
         var model = await serving.GetAsync();
         var manifest = model.Version.Manifest;
-        var info = new ModelVersionInfo(model.Id, manifest.Name, manifest.EmbeddingSize, model.Tail is not null, new Dictionary<string, double>(manifest.Thresholds), manifest.CreatedUtc);
+        var info = new ModelVersionInfo(model.Id, manifest.Name, manifest.EmbeddingSize, model.ShippedTail is not null, new Dictionary<string, double>(manifest.Thresholds), manifest.CreatedUtc);
         await grains.GetGrain<IModelRegistryGrain>(0).RegisterAsync(info, activate: true);
     }
 }

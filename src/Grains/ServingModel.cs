@@ -1,4 +1,5 @@
 using FaceGrains.Recognition;
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Images;
 using FaceGrains.Recognition.Importers;
@@ -10,8 +11,8 @@ namespace FaceGrains.Grains;
 
 /// <summary>
 /// Loads the active model version from the local model store once per silo (importing the face-api model on first
-/// start when no version is named) and hands it to the grains. Loading starts with the silo and is awaited by the first
-/// grain that needs it.
+/// start when no version is named), with its face preparer (detection and alignment as its recipe says), and hands it
+/// to the grains. Loading starts with the silo and is awaited by the first grain that needs it.
 /// </summary>
 public sealed class ServingModel : IDisposable
 {
@@ -32,7 +33,7 @@ public sealed class ServingModel : IDisposable
     {
         if (loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
         {
-            loaded.Value.Result.Embedder.Dispose();
+            loaded.Value.Result.Dispose();
         }
     }
 
@@ -40,25 +41,34 @@ public sealed class ServingModel : IDisposable
     {
         var home = FaceGrainsHome.Resolve(options.Home);
         var store = new ModelStore(home.ModelsDirectory);
+        void Log(string message) => logger.LogInformation("{Message}", message);
         var version = string.IsNullOrWhiteSpace(options.ActiveModel)
-            ? FaceApiImporter.EnsureImported(store, home.CacheDirectory, message => logger.LogInformation("{Message}", message))
+            ? FaceApiImporter.EnsureImported(store, home.CacheDirectory, Log)
             : store.Get(options.ActiveModel);
         var embedder = new FaceEmbedder(version, new EmbedderOptions
         {
             IntraOpNumThreads = options.EmbedderIntraOpThreads,
             MaxBatchSize = options.EmbedderMaxBatch,
-            FlipAverage = options.EmbedderFlipAverage,
         });
-        var crop = version.Manifest.Preprocessing.ResolveCrop(options.DefaultCrop);
+        FacePreparer preparer;
+        try
+        {
+            preparer = FacePreparer.Open(version, home, options.EmbedderIntraOpThreads, Log);
+        }
+        catch
+        {
+            embedder.Dispose();
+            throw;
+        }
+
         var limits = new ImageLimits { MaxBytes = options.MaxImageBytes, MaxPixels = options.MaxImagePixels };
-        var model = new LoadedModel(version, embedder, crop, limits);
-        logger.LogInformation(
-            "Serving model {Name} {Version} (crop {Crop}{Flip}, {Calibration})",
-            version.Manifest.Name,
-            version.ShortId,
-            crop,
-            options.EmbedderFlipAverage ? ", flip-averaged embeddings" : "",
-            model.Tail is { } tail ? $"impostor tail of {tail.Pairs:N0} pairs" : options.EmbedderFlipAverage ? "flip-averaged embeddings not calibrated" : "not calibrated");
+        var model = new LoadedModel(version, embedder, preparer, limits);
+        logger.LogInformation("Serving model {Name} {Version}: {Recipe}", version.Manifest.Name, version.ShortId, version.Manifest.Preprocessing.Describe());
+        if (model.CalibrationProblem is { } problem)
+        {
+            logger.LogError("The calibration stored with model {Version} is refused: {Problem}", version.ShortId, problem);
+        }
+
         return model;
     }
 }

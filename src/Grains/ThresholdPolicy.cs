@@ -6,10 +6,12 @@ using FaceGrains.Recognition.Models;
 namespace FaceGrains.Grains;
 
 /// <summary>
-/// Chooses the decision threshold of an answer. Open set: a target FPIR at the gallery's current size N becomes a
-/// per-comparison FMR = 1 − (1 − FPIR)^(1/N), and the threshold is read off the model version's impostor tail.
-/// A caller may give a raw threshold instead. Without a calibration the manifest's far_1e-3 pair threshold is used,
-/// and the answer says that it does not hold the target.
+/// Chooses the decision threshold of an answer: the one mechanism that turns an operating point into a threshold.
+/// Open set: a target FPIR at the gallery's current size N becomes a per-comparison FMR = 1 − (1 − FPIR)^(1/N), read off
+/// the nearest-domain calibration: the gallery's own impostor scores (<see cref="GalleryTailModel"/>: measured where they
+/// resolve the FMR, modelled below), else the tail shipped with the model version, else the manifest's pair threshold
+/// (which does not hold the target), else threshold 1 (nothing identified). Verification is the same at N = 1 with a
+/// target FMR. A caller may give a raw threshold instead. Every answer says which source and why.
 /// </summary>
 public static class ThresholdPolicy
 {
@@ -18,86 +20,133 @@ public static class ThresholdPolicy
 
     private const double FallbackPairFmr = 1e-3;
 
-    public static AppliedThreshold ForIdentification(ThresholdRequest? request, int gallerySize, double defaultTargetFpir, ImpostorTail? tail, ModelManifest manifest) =>
-        Choose(request, Math.Max(gallerySize, 0), defaultTargetFpir, tail, manifest, "FPIR");
-
-    /// <summary>1:1: the same arithmetic at N = 1, where the target FPIR is a target pair FMR.</summary>
-    public static AppliedThreshold ForVerification(ThresholdRequest? request, double defaultTargetFmr, ImpostorTail? tail, ModelManifest manifest) =>
-        Choose(request, 1, defaultTargetFmr, tail, manifest, "FMR");
-
-    private static AppliedThreshold Choose(ThresholdRequest? request, int n, double defaultTarget, ImpostorTail? tail, ModelManifest manifest, string rate)
+    /// <summary>What the thresholds of one model version are chosen from.</summary>
+    public sealed record Calibrations(ModelVersion Version, ImpostorTail? Shipped, string? ShippedProblem, GalleryCalibration? Gallery)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
-        if (request is { Threshold: not null, TargetFpir: not null })
+        public static Calibrations Of(LoadedModel model, GalleryCalibration? gallery) =>
+            new(model.Version, model.ShippedTail, model.CalibrationProblem, gallery?.ModelVersion == model.Id ? gallery : null);
+
+        /// <summary>The gallery's tail model, or null when it has too few scores to read or model.</summary>
+        public GalleryTailModel? GalleryModel => Gallery is null
+            ? null
+            : GalleryTailModel.From(Gallery.Scores.Zip(Gallery.Fmrs, (s, f) => new TailPoint(s, f)).ToList(), Gallery.ImpostorScores, Shipped);
+    }
+
+    public static AppliedThreshold ForIdentification(ThresholdRequest? request, int gallerySize, double defaultTargetFpir, Calibrations calibrations)
+    {
+        if (request?.TargetFmr is not null)
         {
-            throw new ArgumentException("Give a target rate or a raw threshold, not both.", nameof(request));
+            throw new ArgumentException("Identification takes a target FPIR (target_fpir), not a target FMR.", nameof(request));
         }
 
-        if (request?.Threshold is { } raw)
+        return Choose(request?.Threshold, request?.TargetFpir, Math.Max(gallerySize, 0), defaultTargetFpir, calibrations, verification: false);
+    }
+
+    /// <summary>1:1: the same arithmetic at N = 1, where the target is a pair FMR.</summary>
+    public static AppliedThreshold ForVerification(ThresholdRequest? request, double defaultTargetFmr, Calibrations calibrations)
+    {
+        if (request?.TargetFpir is not null)
         {
-            if (!double.IsFinite(raw))
+            throw new ArgumentException("Verification takes a target FMR (target_fmr), not a target FPIR.", nameof(request));
+        }
+
+        return Choose(request?.Threshold, request?.TargetFmr, 1, defaultTargetFmr, calibrations, verification: true);
+    }
+
+    private static AppliedThreshold Choose(double? raw, double? requestedTarget, int n, double defaultTarget, Calibrations c, bool verification)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var rate = verification ? "FMR" : "FPIR";
+        if (raw is not null && requestedTarget is not null)
+        {
+            throw new ArgumentException("Give a target rate or a raw threshold, not both.");
+        }
+
+        var galleryModel = c.GalleryModel;
+        if (raw is { } requested)
+        {
+            if (!double.IsFinite(requested))
             {
-                throw new ArgumentException($"Threshold {raw} is not a number.", nameof(request));
+                throw new ArgumentException($"Threshold {requested} is not a number.");
             }
 
-            double? fmr = tail?.FmrAt(raw);
+            double? fmr = galleryModel?.FmrAt(requested) ?? c.Shipped?.FmrAt(requested);
             return new AppliedThreshold(
-                raw,
+                requested,
                 ThresholdSource.Requested,
                 null,
                 n,
                 fmr,
                 fmr is { } f ? OpenSetThreshold.FpirFor(f, n) : null,
-                $"threshold {F(raw)} requested by the caller" + (fmr is { } g ? $" (pair FMR ≈ {G(g)} on the impostor tail)" : ""));
+                $"threshold {F(requested)} requested by the caller" + (fmr is { } g ? $" (pair FMR ≈ {G(g)} on the {(galleryModel is not null ? "gallery's" : "shipped")} calibration)" : ""));
         }
 
-        var target = request?.TargetFpir ?? defaultTarget;
+        var target = requestedTarget ?? defaultTarget;
         if (!(target > 0 && target < 1))
         {
-            throw new ArgumentException($"Target {rate} {target} must be in (0, 1).", nameof(request));
+            throw new ArgumentException($"Target {rate} {target} must be in (0, 1).");
         }
 
         var searched = Math.Max(n, 1);
-        if (tail is not null)
-        {
-            var pairFmr = OpenSetThreshold.PairFmrFor(target, searched);
-            var threshold = tail.ThresholdFor(pairFmr, out var clamped);
-            var achieved = tail.FmrAt(threshold);
-            var expected = OpenSetThreshold.FpirFor(achieved, searched);
-            var how = n == 1 && rate == "FMR"
-                ? $"target FMR {G(target)}"
-                : $"target FPIR {G(target)} at N = {n} identities → pair FMR {G(pairFmr)}";
-            var reason = $"{how} → threshold {F(threshold)} from the impostor tail of {tail.Pairs:N0} pairs";
-            if (clamped)
-            {
-                reason += $"; the tail resolves FMR only down to {G(tail.MinResolvedFmr)}, so its most extreme threshold is used and the {rate} may exceed the target";
-            }
+        var pairFmr = OpenSetThreshold.PairFmrFor(target, searched);
+        var how = verification ? $"target FMR {G(target)}" : $"target FPIR {G(target)} at N = {n} identities → pair FMR {G(pairFmr)}";
+        double? targetFpir = verification ? null : target;
+        double? targetFmr = verification ? target : null;
 
-            return new AppliedThreshold(threshold, ThresholdSource.Calibrated, target, n, achieved, expected, reason);
+        if (galleryModel is not null && c.Gallery is { } gallery)
+        {
+            var threshold = galleryModel.ThresholdFor(pairFmr, out var modelled);
+            var achieved = galleryModel.FmrAt(threshold);
+            var origin = $"the gallery's own impostor scores: {gallery.SampledFaces:N0} enrolled faces of {gallery.SampledIdentities:N0} identities against the other identities' centroids ({gallery.ImpostorScores:N0} scores, measured at N = {gallery.GallerySize})";
+            var reason = modelled
+                ? $"{how} → threshold {F(threshold)}, modelled from {origin}: they resolve FMR only down to about {G((double)GalleryTailModel.ResolvedExceedances / gallery.ImpostorScores)}, so {galleryModel.Describe()}"
+                : $"{how} → threshold {F(threshold)} measured on {origin}";
+            return new AppliedThreshold(threshold, ThresholdSource.Gallery, targetFpir, n, achieved, OpenSetThreshold.FpirFor(achieved, searched), reason, targetFmr, gallery.ImpostorScores, origin);
         }
 
-        if (manifest.Thresholds.TryGetValue(FallbackThresholdName, out var fallback))
+        if (c.Shipped is { } tail)
+        {
+            var threshold = tail.ThresholdFor(pairFmr, out var clamped);
+            var achieved = tail.FmrAt(threshold);
+            var reason = $"{how} → threshold {F(threshold)} from the calibration shipped with the model version ({tail.Pairs:N0} impostor scores: {tail.Source})";
+            if (clamped)
+            {
+                reason += $"; it resolves FMR only down to {G(tail.MinResolvedFmr)}, so its most extreme threshold is used and the {rate} may exceed the target";
+            }
+
+            if (!verification)
+            {
+                reason += "; the gallery's own calibration takes over once it has enough enrolled faces";
+            }
+
+            return new AppliedThreshold(threshold, ThresholdSource.Shipped, targetFpir, n, achieved, OpenSetThreshold.FpirFor(achieved, searched), reason, targetFmr, tail.Pairs, tail.Source);
+        }
+
+        var refused = c.ShippedProblem is { } problem ? $"the stored calibration was refused ({problem}); " : "";
+        if (c.Version.Manifest.Thresholds.TryGetValue(FallbackThresholdName, out var fallback))
         {
             var expected = OpenSetThreshold.FpirFor(FallbackPairFmr, searched);
             return new AppliedThreshold(
                 fallback,
                 ThresholdSource.ManifestFallback,
-                target,
+                targetFpir,
                 n,
                 FallbackPairFmr,
                 expected,
-                $"model version not calibrated (no {ImpostorTail.FileName}): manifest pair threshold {FallbackThresholdName} = {F(fallback)}; "
-                + $"at N = {n} this gives FPIR ≈ {G(expected)}, not the target {G(target)}. Run `facegrains models calibrate`.");
+                $"{refused}model version not calibrated (no {ImpostorTail.FileName}): manifest pair threshold {FallbackThresholdName} = {F(fallback)}; "
+                + $"at N = {n} this gives FPIR ≈ {G(expected)}, not the target {G(target)}. Run `facegrains models calibrate`.",
+                targetFmr);
         }
 
         return new AppliedThreshold(
             1.0,
             ThresholdSource.Uncalibrated,
-            target,
+            targetFpir,
             n,
             null,
             null,
-            $"model version has neither an impostor calibration ({ImpostorTail.FileName}) nor a manifest threshold: threshold 1, nothing is identified. Run `facegrains models calibrate`.");
+            $"{refused}model version has neither an impostor calibration ({ImpostorTail.FileName}) nor a manifest threshold, and the gallery has too few faces to calibrate itself: threshold 1, nothing is identified. Run `facegrains models calibrate`.",
+            targetFmr);
     }
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using FaceGrains.Grains.Interfaces;
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Images;
 using FaceGrains.TestSupport;
@@ -15,15 +16,16 @@ public sealed class EmbeddingBatcherTests
     {
         var version = TestModels.FaceApi;
         using var embedder = new FaceEmbedder(version, new EmbedderOptions { IntraOpNumThreads = 1 });
-        var model = new LoadedModel(version, embedder, version.Manifest.Preprocessing.ResolveCrop(null), ImageLimits.Default);
+        using var preparer = FacePreparer.Open(version, TestModels.Home);
+        var model = new LoadedModel(version, embedder, preparer, ImageLimits.Default);
         using var batcher = new EmbeddingBatcher(Options.Create(new GalleryOptions { EmbedderMaxBatch = 32, EmbedderMaxWaitMilliseconds = 200 }));
-        var requests = Enumerable.Range(1, 6).Select(i => PreparedImages.Prepare([Orl.Image(10, i), new FaceImage([1, 2, 3])], model)).ToList();
+        var requests = Enumerable.Range(1, 6).Select(i => PreparedImages.Prepare([Orl.Image(10, i), new FaceImage([1, 2, 3])], model, FacePurpose.Enrol, aligned: true)).ToList();
 
-        var results = await Task.WhenAll(requests.Select(r => batcher.EmbedAsync(model, r.Tensors, r.UsableCount)));
+        var results = await Task.WhenAll(requests.Select(r => batcher.EmbedAsync(model, r.Tensors, r.RowCount)));
 
         Assert.Equal((1L, 6L), batcher.Served);
         Assert.All(requests, r => Assert.Equal(FaceStatus.Undecodable, r.Rejections[1]!.Status));
-        var alone = embedder.Embed([ImageDecoder.DecodeFile(Orl.PathOf(10, 3))], model.Crop)[0].Normalized;
+        var alone = embedder.Embed(preparer.Prepare(ImageDecoder.DecodeFile(Orl.PathOf(10, 3)), FaceSelection.Largest, aligned: true).Faces)[0].Normalized;
         Assert.Equal(128, results[2].Length);
         Assert.All(alone.Zip(results[2]), x => Assert.Equal(x.First, x.Second, 1e-5f));
     }

@@ -29,9 +29,6 @@ public abstract class GalleryCluster : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         _ = TestModels.FaceApi;
-
-        // Measure the impostor tail before the silos load the model, so answers never depend on test order.
-        _ = TestCalibration.FaceApiLfwTail;
         currentFacesDirectory = FacesDirectory;
         var builder = new TestClusterBuilder(3);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();

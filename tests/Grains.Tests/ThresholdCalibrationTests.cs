@@ -8,34 +8,46 @@ namespace FaceGrains.Grains.Tests;
 /// <summary>The open-set threshold arithmetic against hand-computed numbers (no cluster, no model).</summary>
 public sealed class ThresholdCalibrationTests
 {
+    private static readonly ModelManifest Manifest = new() { Id = "m", EmbeddingSize = 2 };
+
+    private static readonly ModelVersion Version = new(Manifest, "/nowhere/model.onnx");
+
     // log-linear tail: FMR 1e-1 at 0.5, 1e-2 at 0.6, 1e-3 at 0.7.
     private static readonly ImpostorTail Tail = new()
     {
         ModelId = "m",
+        RecipeSha256 = Manifest.Preprocessing.Fingerprint(),
         Pairs = 10_000,
         Points = [new(0.5, 1e-1), new(0.6, 1e-2), new(0.7, 1e-3)],
     };
 
-    private static readonly ModelManifest Manifest = new() { EmbeddingSize = 2 };
+    private static ThresholdPolicy.Calibrations Shipped(ImpostorTail? tail = null, ModelManifest? manifest = null) =>
+        new(manifest is null ? Version : new ModelVersion(manifest, Version.OnnxPath), tail ?? Tail, null, null);
 
     [Fact]
-    public void Plain_and_flip_averaged_tails_are_stored_apart_and_read_back_by_setting()
+    public void A_tail_is_read_back_and_a_tail_of_another_recipe_or_version_is_refused()
     {
         var folder = Directory.CreateTempSubdirectory("facegrains-tail-").FullName;
         try
         {
-            var version = new ModelVersion(new ModelManifest { Id = "m", EmbeddingSize = 2 }, Path.Combine(folder, ModelStore.OnnxFileName));
+            var version = new ModelVersion(Manifest, Path.Combine(folder, ModelStore.OnnxFileName));
             Tail.SaveTo(version);
-            (Tail with { FlipAverage = true, Points = [new(0.55, 1e-1), new(0.65, 1e-2)] }).SaveTo(version);
+            Assert.Equal(0.6, ImpostorTail.TryLoad(version)!.ThresholdFor(1e-2, out _), 12);
 
-            Assert.True(File.Exists(Path.Combine(folder, ImpostorTail.FileName)));
-            Assert.True(File.Exists(Path.Combine(folder, ImpostorTail.FlipAverageFileName)));
-            var plain = ImpostorTail.TryLoad(version)!;
-            var flipped = ImpostorTail.TryLoad(version, flipAverage: true)!;
-            Assert.False(plain.FlipAverage);
-            Assert.Equal(0.6, plain.ThresholdFor(1e-2, out _), 12);
-            Assert.True(flipped.FlipAverage);
-            Assert.Equal(0.65, flipped.ThresholdFor(1e-2, out _), 12);
+            // Measured with a flip-averaged recipe: the scores are not this version's.
+            var flipped = Manifest.Preprocessing with { FlipAverage = true };
+            Assert.Throws<CalibrationMismatchException>(() => (Tail with { RecipeSha256 = flipped.Fingerprint() }).SaveTo(version));
+            File.WriteAllText(ImpostorTail.PathFor(version), (Tail with { RecipeSha256 = flipped.Fingerprint() }).ToJson());
+            var refused = Assert.Throws<CalibrationMismatchException>(() => ImpostorTail.TryLoad(version));
+            Assert.Contains("recipe", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("models calibrate", refused.Message, StringComparison.Ordinal);
+
+            File.WriteAllText(ImpostorTail.PathFor(version), (Tail with { ModelId = "another" }).ToJson());
+            Assert.Throws<CalibrationMismatchException>(() => ImpostorTail.TryLoad(version));
+
+            // A tail written before tails recorded their recipe.
+            File.WriteAllText(ImpostorTail.PathFor(version), Tail.ToJson().Replace("\"format\": 2", "\"format\": 1", StringComparison.Ordinal));
+            Assert.Throws<CalibrationMismatchException>(() => ImpostorTail.TryLoad(version));
         }
         finally
         {
@@ -67,10 +79,11 @@ public sealed class ThresholdCalibrationTests
     [Fact]
     public void Identification_threshold_at_target_fpir_for_the_gallery_size()
     {
-        var applied = ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 0.1), 10, 0.01, Tail, Manifest);
+        var applied = ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 0.1), 10, 0.01, Shipped());
 
         // FMR = 0.0104807…; threshold = 0.5 + 0.1 × log10(0.1 / 0.0104807…) = 0.597961…
-        Assert.Equal(ThresholdSource.Calibrated, applied.Source);
+        Assert.Equal(ThresholdSource.Shipped, applied.Source);
+        Assert.Equal(10_000, applied.ImpostorScores);
         Assert.Equal(0.5 + (0.1 * Math.Log10(0.1 / 0.010480741793785)), applied.Threshold, 9);
         Assert.Equal(0.5979608, applied.Threshold, 6);
         Assert.Equal(0.1, applied.ExpectedFpir!.Value, 9);
@@ -78,42 +91,96 @@ public sealed class ThresholdCalibrationTests
         Assert.Contains("N = 10", applied.Reason, StringComparison.Ordinal);
 
         // A larger gallery needs a stricter threshold for the same FPIR.
-        Assert.True(ThresholdPolicy.ForIdentification(null, 1000, 0.1, Tail, Manifest).Threshold > applied.Threshold);
+        Assert.True(ThresholdPolicy.ForIdentification(null, 1000, 0.1, Shipped()).Threshold > applied.Threshold);
     }
 
     [Fact]
     public void A_raw_threshold_is_used_as_given_and_both_kinds_at_once_are_refused()
     {
-        var applied = ThresholdPolicy.ForIdentification(new ThresholdRequest(Threshold: 0.55), 10, 0.01, Tail, Manifest);
+        var applied = ThresholdPolicy.ForIdentification(new ThresholdRequest(Threshold: 0.55), 10, 0.01, Shipped());
         Assert.Equal(ThresholdSource.Requested, applied.Source);
         Assert.Equal(0.55, applied.Threshold);
         Assert.Equal(Math.Pow(10, -1.5), applied.PairFmr!.Value, 12);
 
-        Assert.Throws<ArgumentException>(() => ThresholdPolicy.ForIdentification(new ThresholdRequest(0.01, 0.5), 10, 0.01, Tail, Manifest));
-        Assert.Throws<ArgumentException>(() => ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 1.5), 10, 0.01, Tail, Manifest));
+        Assert.Throws<ArgumentException>(() => ThresholdPolicy.ForIdentification(new ThresholdRequest(0.01, 0.5), 10, 0.01, Shipped()));
+        Assert.Throws<ArgumentException>(() => ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 1.5), 10, 0.01, Shipped()));
+        Assert.Throws<ArgumentException>(() => ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFmr: 0.01), 10, 0.01, Shipped()));
+        Assert.Throws<ArgumentException>(() => ThresholdPolicy.ForVerification(new ThresholdRequest(TargetFpir: 0.01), 0.01, Shipped()));
     }
 
     [Fact]
     public void Without_a_tail_the_manifest_pair_threshold_is_used_and_the_answer_says_so()
     {
         var withThreshold = Manifest with { Thresholds = new() { ["far_1e-3"] = 0.93 } };
-        var fallback = ThresholdPolicy.ForIdentification(null, 300, 0.01, null, withThreshold);
+        var fallback = ThresholdPolicy.ForIdentification(null, 300, 0.01, new ThresholdPolicy.Calibrations(new ModelVersion(withThreshold, Version.OnnxPath), null, null, null));
         Assert.Equal(ThresholdSource.ManifestFallback, fallback.Source);
         Assert.Equal(0.93, fallback.Threshold);
         Assert.Equal(0.259292967844, fallback.ExpectedFpir!.Value, 9);
         Assert.Contains("not calibrated", fallback.Reason, StringComparison.Ordinal);
 
-        var none = ThresholdPolicy.ForIdentification(null, 300, 0.01, null, Manifest);
+        var none = ThresholdPolicy.ForIdentification(null, 300, 0.01, new ThresholdPolicy.Calibrations(Version, null, "measured for another recipe", null));
         Assert.Equal(ThresholdSource.Uncalibrated, none.Source);
         Assert.Equal(1.0, none.Threshold);
+        Assert.Contains("measured for another recipe", none.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Verification_reads_the_tail_at_n_equals_one()
     {
-        var applied = ThresholdPolicy.ForVerification(null, 1e-2, Tail, Manifest);
+        var applied = ThresholdPolicy.ForVerification(null, 1e-2, Shipped());
         Assert.Equal(0.6, applied.Threshold, 12);
         Assert.Equal(1, applied.GallerySize);
+        Assert.Equal(1e-2, applied.TargetFmr);
+        Assert.Null(applied.TargetFpir);
+    }
+
+    /// <summary>A gallery's own tail: log-linear, one decade per 0.05, shifted 0.2 above the shipped one (FMR 1e-1 at 0.7).</summary>
+    private static GalleryCalibration GalleryTail(long scores)
+    {
+        var points = Enumerable.Range(0, 60).Select(j => (Score: 0.7 + (0.05 * j / 10.0), Fmr: Math.Pow(10, -1 - (j / 10.0)))).Where(p => p.Fmr * scores >= 10).ToList();
+        return new GalleryCalibration("m", 30, 30, 90, scores, points.Select(p => p.Score).ToArray(), points.Select(p => p.Fmr).ToArray(), DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public void The_gallery_s_own_scores_give_the_threshold_where_they_resolve_it()
+    {
+        // 1,000,000 scores resolve FMR 1e-3 with 1,000 above it: read off the gallery's tail (0.7 + 0.05 × 2), not the shipped one (0.7).
+        var applied = ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 1e-3), 1, 0.01, Shipped() with { Gallery = GalleryTail(1_000_000) });
+        Assert.Equal(ThresholdSource.Gallery, applied.Source);
+        Assert.Equal(0.8, applied.Threshold, 6);
+        Assert.Equal(1_000_000, applied.ImpostorScores);
+        Assert.Contains("measured on the gallery's own impostor scores", applied.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Below_what_the_gallery_resolves_its_tail_is_the_shipped_shape_moved_onto_its_scores()
+    {
+        // 2,610 scores (30 people × 3 faces): the deep anchor is FMR 50/2610 ≈ 1.9e-2, the other a decade up. Both tails fall
+        // 0.05 (gallery) and 0.1 (shipped) per decade, so the shipped tail is mapped with stretch 0.5 and the gallery's own
+        // slope carries on: at FMR 1e-3 the threshold is the gallery's log-linear line, 0.7 + 0.05 × 2 = 0.8.
+        var calibrations = Shipped() with { Gallery = GalleryTail(2_610) };
+        var model = calibrations.GalleryModel!;
+        Assert.Equal(0.5, model.Stretch, 6);
+        Assert.False(model.Resolves(1e-3));
+        var applied = ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 1e-3), 1, 0.01, calibrations);
+        Assert.Equal(ThresholdSource.Gallery, applied.Source);
+        Assert.Equal(0.8, applied.Threshold, 3);
+        Assert.Contains("modelled", applied.Reason, StringComparison.Ordinal);
+        Assert.Equal(1e-3, applied.PairFmr!.Value, 4);
+
+        // Too few scores to model: the shipped calibration, and the answer says so.
+        var shipped = ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 1e-3), 1, 0.01, Shipped() with { Gallery = GalleryTail(500) });
+        Assert.Equal(ThresholdSource.Shipped, shipped.Source);
+        Assert.Equal(0.7, shipped.Threshold, 6);
+    }
+
+    [Fact]
+    public void Without_a_shipped_tail_the_gallery_s_tail_is_extended_exponentially()
+    {
+        var calibrations = new ThresholdPolicy.Calibrations(Version, null, null, GalleryTail(2_610));
+        var applied = ThresholdPolicy.ForIdentification(new ThresholdRequest(TargetFpir: 1e-4), 1, 0.01, calibrations);
+        Assert.Equal(ThresholdSource.Gallery, applied.Source);
+        Assert.Equal(0.85, applied.Threshold, 3);
     }
 
     [Fact]
@@ -127,8 +194,7 @@ public sealed class ThresholdCalibrationTests
             embeddings[(2 * i) + 1] = (float)Math.Sin(i * Math.PI / 3);
         }
 
-        var version = new ModelVersion(Manifest with { Id = "m" }, "/nowhere/model.onnx");
-        var tail = ImpostorCalibration.Measure(version, embeddings, 2, [0, 0, 1, 1, 2, 2], "circle");
+        var tail = ImpostorCalibration.Measure(Version, embeddings, 2, [0, 0, 1, 1, 2, 2], "circle");
 
         // Impostor pairs: 12; their cosines: 60° apart ×3 (1–2, 3–4, 5–0) = 0.5, 120° ×6 = −0.5, 180° ×3 = −1.
         Assert.Equal(12, tail.Pairs);
@@ -152,8 +218,7 @@ public sealed class ThresholdCalibrationTests
             embeddings[(2 * i) + 1] = (float)Math.Sin(i * Math.PI / 3);
         }
 
-        var version = new ModelVersion(Manifest with { Id = "m" }, "/nowhere/model.onnx");
-        var tail = ImpostorCalibration.Measure(version, embeddings, 2, [0, 0, 1, 1, 2, 2], "circle", enrolledPerIdentity: 2);
+        var tail = ImpostorCalibration.Measure(Version, embeddings, 2, [0, 0, 1, 1, 2, 2], "circle", enrolledPerIdentity: 2);
 
         // 6 images × 2 foreign centroids; the nearest foreign centroid is 90° away from every image, so the best score is cos 90° = 0.
         Assert.Equal(12, tail.Pairs);

@@ -185,9 +185,7 @@ public static class BenchCommand
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
-            var (pipeline, detector, landmarker) = FaceCropChoice.Open(parse, embedder, FaceCropChoice.TemplateOf(model), output, parse.GetValue(CliOptions.Threads));
-            using var d = detector;
-            using var l = landmarker;
+            using var preparer = CliModels.Preparer(parse, model, output, parse.GetValue(CliOptions.Threads));
             var photos = Directory.EnumerateFiles(parse.GetValue(data)!.FullName, "*", SearchOption.AllDirectories)
                 .Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal)
@@ -199,7 +197,7 @@ public static class BenchCommand
             }
 
             // Warm-up, then timed passes until the time is up.
-            pipeline.Analyze(photos[0], embed: true);
+            embedder.Embed(preparer.Prepare(photos[0], FaceSelection.Every).Faces);
             var seconds = parse.GetValue(Seconds);
             var detect = TimeSpan.Zero;
             var embed = TimeSpan.Zero;
@@ -209,12 +207,12 @@ public static class BenchCommand
             {
                 var photo = photos[images % photos.Count];
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var found = pipeline.Analyze(photo, embed: false);
+                var found = preparer.Prepare(photo, FaceSelection.Every);
                 detect += clock.Elapsed;
                 clock.Restart();
                 if (found.HasFaces)
                 {
-                    embedder.Embed(found.Faces.Select(f => f.AlignedChip).ToList(), Recognition.Preprocessing.CropPolicy.Full);
+                    embedder.Embed(found.Faces);
                 }
 
                 embed += clock.Elapsed;

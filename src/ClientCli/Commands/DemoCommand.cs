@@ -6,8 +6,6 @@ using FaceGrains.ClientCli.Gallery;
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Recognition.Datasets;
 using FaceGrains.Recognition.Evaluation;
-using FaceGrains.Recognition.Importers;
-using FaceGrains.Recognition.Models;
 using FaceGrains.Recognition.Protocols;
 using Spectre.Console;
 
@@ -30,9 +28,9 @@ public static class DemoCommand
         var known = new Option<double>("--known-fraction") { Description = "F: share of those people enrolled (the rest are unknown).", DefaultValueFactory = _ => 0.75 };
         var seed = new Option<int>("--seed") { Description = "Seed for the split (the same split as eval openset --unknown-fraction 1-F).", DefaultValueFactory = _ => 1 };
         var examples = new Option<int>("--examples") { Description = "Example answers printed per kind (known, unknown).", DefaultValueFactory = _ => 3 };
-        var command = new Command("demo", "Start an in-process embedded silo, enrol part of a face set through the grains, identify the rest; prints rank-1, FPIR and FNIR.")
+        var command = new Command("demo", "Start an in-process embedded silo, enrol part of a face set through the grains, identify the rest; prints rank-1, FPIR and FNIR at the default operating point. --aligned: the images are aligned face chips.")
         {
-            data, enroll, minImages, known, seed, examples, CliOptions.Crop,
+            data, enroll, minImages, known, seed, examples, CliOptions.Model, CliOptions.Aligned,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,9 +51,9 @@ public static class DemoCommand
             var dataset = FolderDataset.Open(parse.GetValue(data)!.FullName, m);
             var split = OpenSetSplit.Create(dataset, k, 1 - fraction, parse.GetValue(seed));
             var home = CliModels.Home(parse);
-            var model = FaceApiImporter.EnsureImported(new ModelStore(home.ModelsDirectory), home.CacheDirectory, output.Log);
-            var crop = parse.GetValue(CliOptions.Crop) ?? CliOptions.PresetFor(model, parse.GetValue(data)!);
-            await using var silo = await DemoSilo.StartAsync(home, crop, output.Log, cancellationToken);
+            var model = CliModels.Resolve(parse, output);
+            var aligned = parse.GetValue(CliOptions.Aligned);
+            await using var silo = await DemoSilo.StartAsync(home, model.Id, output.Log, cancellationToken);
             var grains = silo.Grains;
 
             // Enrol.
@@ -68,7 +66,7 @@ public static class DemoCommand
                 var done = 0;
                 await Parallel.ForEachAsync(split.Known, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (person, _) =>
                 {
-                    var result = await grains.GetGrain<IIdentityGrain>(person.Identity).EnrollAsync(new EnrollRequest(person.Enrolled.Select(ImageFiles.Read).ToList()));
+                    var result = await grains.GetGrain<IIdentityGrain>(person.Identity).EnrollAsync(new EnrollRequest(person.Enrolled.Select(ImageFiles.Read).ToList(), Aligned: aligned));
                     lock (rejectedEnrolments)
                     {
                         enrolledImages += result.Faces.Count(f => f.IsEnrolled);
@@ -80,14 +78,18 @@ public static class DemoCommand
             });
             var enrolSeconds = clock.Elapsed.TotalSeconds;
 
+            // The gallery measures its own impostor scores in the background as it grows; here it is asked to do so now,
+            // so that every probe below is answered at the same operating point.
+            var calibration = await grains.GetGrain<IGalleryCalibrationGrain>(model.Id).RefreshAsync();
+
             // Identify every probe: mated (known people's other images) and non-mated (unknown people's images).
             var probes = split.Known.SelectMany(x => x.Probes.Select(p => (Path: p, Mated: (string?)x.Identity)))
                 .Concat(split.Unknown.SelectMany(x => x.Probes.Select(p => (Path: p, Mated: (string?)null))))
                 .ToList();
-            var answers = new IdentificationAnswer[probes.Count];
+            var answers = new ProbeAnswer[probes.Count];
             clock.Restart();
             var matcher = grains.GetGrain<IMatcherGrain>(0);
-            var options = new IdentifyOptions(CandidateCount: CandidateCount);
+            var options = new IdentifyOptions(CandidateCount: CandidateCount, Aligned: aligned);
             await output.WithProgressAsync("identifying", async progress =>
             {
                 var done = 0;
@@ -109,14 +111,17 @@ public static class DemoCommand
 
             var report = DemoReport.From(probes.Select(p => p.Mated).ToList(), answers);
             var examplesPerKind = parse.GetValue(examples);
-            var exampleRows = probes.Select((p, i) => (p.Path, p.Mated, Answer: answers[i]))
-                .Where(x => x.Answer.Decision != IdentifyDecision.Rejected)
+            var exampleRows = probes.Select((p, i) => (p.Path, p.Mated, Answer: answers[i].Faces.FirstOrDefault()))
+                .Where(x => x.Answer is not null)
                 .GroupBy(x => x.Mated is null)
                 .SelectMany(g => g.Where((_, i) => i % Math.Max(1, g.Count() / Math.Max(1, examplesPerKind)) == 0).Take(examplesPerKind))
                 .ToList();
 
             var payload = report.ToJson();
-            payload["crop"] = model.Manifest.Preprocessing.ResolveCrop(crop).ToString();
+            payload["model"] = model.Id;
+            payload["recipe"] = model.Manifest.Preprocessing.Describe();
+            payload["aligned"] = aligned;
+            payload["gallery_impostor_scores"] = calibration?.ImpostorScores;
             payload["known_identities"] = split.Known.Count;
             payload["unknown_identities"] = split.Unknown.Count;
             payload["enrolled_images"] = enrolledImages;
@@ -129,7 +134,7 @@ public static class DemoCommand
             {
                 ["probe"] = Path.GetRelativePath(dataset.Root, x.Path),
                 ["truth"] = x.Mated ?? "unknown",
-                ["answer"] = x.Answer.Label,
+                ["answer"] = x.Answer!.Label,
                 ["score"] = x.Answer.Score,
             }).ToArray());
             output.Result(payload, console =>
@@ -139,7 +144,7 @@ public static class DemoCommand
                 table.AddRow("enrolled images", $"{enrolledImages} ({enrolTotal / enrolSeconds:F1} faces/s)");
                 table.AddRow("mated / non-mated probes", $"{report.Metrics.MatedCount} / {report.Metrics.NonMatedCount} ({probes.Count / identifySeconds:F1} probes/s)");
                 table.AddRow("rank-1", $"{report.Metrics.Rank1:P2}");
-                table.AddRow("default operating point", $"threshold {report.Threshold:F4}: {Markup.Escape(report.ThresholdReason)}");
+                table.AddRow("default operating point", $"threshold {report.Threshold?.Threshold:F4} ({report.Threshold?.Source.ToString().ToLowerInvariant()}): {Markup.Escape(report.Threshold?.Reason ?? "")}");
                 table.AddRow("unknowns rejected (no-correspondence)", $"{report.UnknownRejected:P2} (FPIR {1 - report.UnknownRejected:P2})");
                 table.AddRow("FNIR at the default operating point", $"{report.FnirAtDefault:P2}");
                 foreach (var f in report.Metrics.FnirAtFpir)
@@ -151,7 +156,7 @@ public static class DemoCommand
                 var ex = new Table().AddColumns("probe", "truth", "answer", "score");
                 foreach (var x in exampleRows)
                 {
-                    var right = x.Answer.Label == (x.Mated ?? IdentificationAnswer.NoCorrespondenceLabel);
+                    var right = x.Answer!.Label == (x.Mated ?? FaceAnswer.NoCorrespondenceLabel);
                     ex.AddRow(Markup.Escape(Path.GetRelativePath(dataset.Root, x.Path)), Markup.Escape(x.Mated ?? "unknown"),
                         $"[{(right ? "green" : "red")}]{Markup.Escape(x.Answer.Label)}[/]", AnswerFormat.Score(x.Answer.Score));
                 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using FaceGrains.ClientCli.Gallery;
 using FaceGrains.Grains.Interfaces;
 using Spectre.Console;
@@ -14,9 +13,9 @@ public static class EnrollCommand
         var id = new Argument<string>("id") { Description = "Identity id." };
         var images = new Argument<string[]>("images") { Description = "Image files (or folders of them).", Arity = ArgumentArity.OneOrMore };
         var displayName = new Option<string?>("--display-name") { Description = "Display name to set (a new identity defaults to its id)." };
-        var command = new Command("enroll", "Enrol images under an identity (one result per image; re-enrolling the same bytes is a no-op).")
+        var command = new Command("enroll", "Enrol photos under an identity: the largest face of each, detected, quality-checked and aligned (one result per image; re-enrolling the same bytes is a no-op).")
         {
-            id, images, displayName,
+            id, images, displayName, CliOptions.Aligned,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -25,23 +24,17 @@ public static class EnrollCommand
             var files = ImageFiles.Expand(parse.GetValue(images)!);
             await using var gallery = await GalleryConnection.OpenAsync(parse);
             var result = await gallery.Grains.GetGrain<IIdentityGrain>(identity)
-                .EnrollAsync(new EnrollRequest(files.Select(ImageFiles.Read).ToList(), parse.GetValue(displayName)));
+                .EnrollAsync(new EnrollRequest(files.Select(ImageFiles.Read).ToList(), parse.GetValue(displayName), Aligned: parse.GetValue(CliOptions.Aligned)));
+            var payload = GalleryJson.ToNode(result)!.AsObject();
             output.Result(
-                new JsonObject
-                {
-                    ["identity"] = identity,
-                    ["accepted"] = result.AcceptedCount,
-                    ["rejected"] = result.RejectedCount,
-                    ["faces"] = new JsonArray(result.Faces.Select(f => (JsonNode)AnswerFormat.Json(f)).ToArray()),
-                    ["face_count"] = result.Identity?.Faces.Count ?? 0,
-                },
+                payload,
                 console =>
                 {
                     var table = new Table().AddColumns("file", "status", "message");
                     foreach (var f in result.Faces)
                     {
                         var colour = f.IsEnrolled ? "green" : "red";
-                        table.AddRow(Markup.Escape(f.FileName ?? ""), $"[{colour}]{f.Status}[/]", Markup.Escape(f.Message));
+                        table.AddRow(Markup.Escape(f.FileName ?? ""), $"[{colour}]{GalleryJson.ToNode(f.Status)}[/]", Markup.Escape(f.Message));
                     }
 
                     console.Write(table);

@@ -18,7 +18,7 @@ public static class EnrollFolderCommand
         var perIdentity = new Option<int>("--per-identity") { Description = "K: enrol at most K images per identity (the first K in name order; 0 = all).", DefaultValueFactory = _ => 0 };
         var minImages = new Option<int>("--min-images") { Description = "Skip people with fewer images.", DefaultValueFactory = _ => 1 };
         var parallel = new Option<int>("--parallel") { Description = "Identities enrolled concurrently.", DefaultValueFactory = _ => 8 };
-        var command = new Command("enroll-folder", "Enrol a folder-per-person image set through the silo.") { root, perIdentity, minImages, parallel };
+        var command = new Command("enroll-folder", "Enrol a folder-per-person image set through the silo.") { root, perIdentity, minImages, parallel, CliOptions.Aligned };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
@@ -43,7 +43,7 @@ public static class EnrollFolderCommand
                 {
                     try
                     {
-                        var result = await gallery.Grains.GetGrain<IIdentityGrain>(item.Name).EnrollAsync(new EnrollRequest(item.Images.Select(ImageFiles.Read).ToList()));
+                        var result = await gallery.Grains.GetGrain<IIdentityGrain>(item.Name).EnrollAsync(new EnrollRequest(item.Images.Select(ImageFiles.Read).ToList(), Aligned: parse.GetValue(CliOptions.Aligned)));
                         foreach (var f in result.Faces)
                         {
                             outcomes.Add((item.Name, f));
@@ -59,7 +59,7 @@ public static class EnrollFolderCommand
             });
             var seconds = clock.Elapsed.TotalSeconds;
 
-            var byStatus = outcomes.GroupBy(o => o.Outcome.Status).ToDictionary(g => g.Key.ToString(), g => g.Count());
+            var byStatus = outcomes.GroupBy(o => o.Outcome.Status).ToDictionary(g => StatusName(g.Key), g => g.Count());
             var accepted = outcomes.Count(o => o.Outcome.Status == FaceStatus.Accepted);
             var problems = outcomes.Where(o => !o.Outcome.IsEnrolled).OrderBy(o => o.Identity, StringComparer.Ordinal).ToList();
             output.Result(
@@ -70,7 +70,7 @@ public static class EnrollFolderCommand
                     ["accepted"] = accepted,
                     ["by_status"] = new JsonObject(byStatus.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                     ["failed_identities"] = new JsonArray(failures.Select(f => (JsonNode)new JsonObject { ["identity"] = f.Identity, ["error"] = f.Error }).ToArray()),
-                    ["rejected"] = new JsonArray(problems.Select(p => (JsonNode)new JsonObject { ["identity"] = p.Identity, ["file"] = p.Outcome.FileName, ["status"] = p.Outcome.Status.ToString(), ["message"] = p.Outcome.Message }).ToArray()),
+                    ["rejected"] = new JsonArray(problems.Select(p => (JsonNode)new JsonObject { ["identity"] = p.Identity, ["file"] = p.Outcome.FileName, ["status"] = StatusName(p.Outcome.Status), ["message"] = p.Outcome.Message }).ToArray()),
                     ["seconds"] = seconds,
                     ["faces_per_second"] = total / seconds,
                 },
@@ -99,4 +99,7 @@ public static class EnrollFolderCommand
         });
         return command;
     }
+
+    /// <summary>A status as the REST API spells it ("no_face").</summary>
+    private static string StatusName(FaceStatus status) => GalleryJson.ToNode(status)!.GetValue<string>();
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Runtime.CompilerServices;
 using FaceGrains.Recognition.Datasets;
 using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Images;
@@ -47,24 +46,21 @@ public static class EvalCommand
         var probes = new Option<string[]>("--probes") { Description = "Probe photos, or folders of them; every face in each is identified.", Required = true, AllowMultipleArgumentsPerToken = true };
         var threshold = new Option<double?>("--threshold") { Description = "Cosine below which a face is answered no-correspondence. Default: none (nearest identity)." };
         var draw = new Option<string?>("--draw") { Description = "Folder for each probe photo drawn with its answers." };
-        var command = new Command("photos", "Enrol a folder-per-person gallery from photos (largest face each), then identify every face in probe photos: box + answer per face.")
+        var command = new Command("photos", "Enrol a folder-per-person gallery from photos (largest face each), then identify every face in probe photos: box + answer per face. --aligned: the gallery images are aligned face chips (no detection).")
         {
-            gallery, probes, threshold, draw, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
+            gallery, probes, threshold, draw, CliOptions.Model, CliOptions.Aligned, CliOptions.Threads,
         };
-        command.Description += " --crop auto lets gallery images without a detectable face (face chips) enrol with the model's fixed crop; the default, align, rejects them.";
         command.SetAction(parse =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
-            var (pipeline, detector, landmarker) = FaceCropChoice.Open(parse, embedder, FaceCropChoice.TemplateOf(model), output, parse.GetValue(CliOptions.Threads));
-            using var d = detector;
-            using var l = landmarker;
+            using var preparer = CliModels.Preparer(parse, model, output, parse.GetValue(CliOptions.Threads));
             var files = parse.GetValue(probes)!
                 .SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p).Order(StringComparer.Ordinal) : (IEnumerable<string>)[p])
                 .Select(Path.GetFullPath)
                 .ToList();
-            var report = PhotoIdentification.Run(pipeline, FolderDataset.Open(parse.GetValue(gallery)!.FullName), files, parse.GetValue(threshold), FaceCropChoice.Requested(parse) == FaceCropChoice.Auto);
+            var report = PhotoIdentification.Run(preparer, embedder, FolderDataset.Open(parse.GetValue(gallery)!.FullName), files, parse.GetValue(threshold), parse.GetValue(CliOptions.Aligned));
             var drawDir = parse.GetValue(draw);
             if (drawDir is not null)
             {
@@ -81,7 +77,6 @@ public static class EvalCommand
                 ["model"] = model.Id,
                 ["gallery"] = new JsonArray(report.Gallery.Select(n => (JsonNode)n).ToArray()),
                 ["enrolled_images"] = report.Enrolments.Count(e => e.Accepted),
-                ["enrolled_with_fixed_crop"] = report.Enrolments.Count(e => e.Accepted && e.UsedFixedCrop),
                 ["rejected_images"] = new JsonArray(report.Enrolments.Where(e => !e.Accepted).Select(e => (JsonNode)new JsonObject
                 {
                     ["identity"] = e.Identity,
@@ -96,7 +91,7 @@ public static class EvalCommand
                     ["faces"] = new JsonArray(p.Faces.Select(f => (JsonNode)new JsonObject
                     {
                         ["box"] = new JsonObject { ["x"] = f.Face.Box.X, ["y"] = f.Face.Box.Y, ["width"] = f.Face.Box.Width, ["height"] = f.Face.Box.Height },
-                        ["detector_score"] = f.Face.Detection.Score,
+                        ["detector_score"] = f.Face.DetectorScore,
                         ["identity"] = f.Identity,
                         ["score"] = f.Score,
                         ["nearest"] = f.Nearest,
@@ -106,7 +101,7 @@ public static class EvalCommand
             };
             output.Result(payload, console =>
             {
-                console.MarkupLine(Markup.Escape($"gallery: {string.Join(", ", report.Gallery)} ({report.Enrolments.Count(e => e.Accepted)} of {report.Enrolments.Count} images enrolled, {report.Enrolments.Count(e => e.Accepted && e.UsedFixedCrop)} of them with the fixed crop: no face detected)"));
+                console.MarkupLine(Markup.Escape($"gallery: {string.Join(", ", report.Gallery)} ({report.Enrolments.Count(e => e.Accepted)} of {report.Enrolments.Count} images enrolled)"));
                 foreach (var e in report.Enrolments.Where(e => !e.Accepted))
                 {
                     console.MarkupLine($"[yellow]not enrolled[/] {Markup.Escape(e.Path)}: {Markup.Escape(string.Join("; ", e.Rejections))}");
@@ -144,28 +139,20 @@ public static class EvalCommand
         {
             Description = "Store the measured thresholds (EER, FAR 1e-2/1e-3/1e-4) and results in the model version's manifest.",
         };
-        var command = new Command("lfw", "LFW View 2 verification from <data>/pairs.txt: 10-fold accuracy, EER, AUC, TAR@FAR.")
+        var command = new Command("lfw", "LFW View 2 verification from <data>/pairs.txt, each image's central face prepared by the model version's recipe: 10-fold accuracy, EER, AUC, TAR@FAR.")
         {
-            Data, CliOptions.Model, CliOptions.Crop, Plots, record, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
-            CliOptions.FlipAverage, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
+            Data, CliOptions.Model, Plots, record, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
         };
         command.SetAction(parse =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var align = FaceCropChoice.Requested(parse);
-            var crop = align is null ? CliOptions.ResolveCrop(parse, model, LfwCropPreset) : CropPolicy.Full;
-            var embedderOptions = CliOptions.EmbedderOptions(parse);
-            if (embedderOptions.FlipAverage && parse.GetValue(record))
-            {
-                throw new InvalidOperationException("--record stores thresholds for the model's plain embeddings; run it without --flip-average.");
-            }
+            using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
 
-            using var embedder = new FaceEmbedder(model, embedderOptions);
-            using var detection = Alignment(parse, embedder, align, model.Manifest.Preprocessing.ResolveCrop(LfwCropPreset), FaceSelection.Central, output);
+            // One ONNX Runtime thread per detector call: the protocol already prepares a batch's images in parallel.
+            using var preparer = CliModels.Preparer(parse, model, output, intraOpThreads: 1);
             var clock = Stopwatch.StartNew();
-            var report = output.WithProgress("embedding LFW", progress =>
-                LfwVerificationProtocol.Run(embedder, parse.GetValue(Data)!.FullName, crop, progress, detection?.Prepare));
+            var report = output.WithProgress("embedding LFW", progress => LfwVerificationProtocol.Run(embedder, preparer, parse.GetValue(Data)!.FullName, progress));
             var seconds = clock.Elapsed.TotalSeconds;
 
             var stem = Path.Combine(PlotFolder(parse), $"lfw-{model.ShortId}-{Stamp()}");
@@ -180,11 +167,10 @@ public static class EvalCommand
             var payload = new JsonObject
             {
                 ["model"] = model.Id,
-                ["crop"] = align ?? crop.ToString(),
-                ["flip_average"] = embedderOptions.FlipAverage,
-                ["no_face_fallbacks"] = detection?.Fallbacks.Value,
+                ["recipe"] = model.Manifest.Preprocessing.Describe(),
                 ["pairs"] = report.PairCount,
                 ["images"] = report.ImageCount,
+                ["images_without_face"] = report.RejectedImages.Count,
                 ["accuracy_mean"] = report.Accuracy.Mean,
                 ["accuracy_std"] = report.Accuracy.StandardDeviation,
                 ["accuracy_stderr"] = report.Accuracy.StandardError,
@@ -208,12 +194,8 @@ public static class EvalCommand
             {
                 var table = new Table().AddColumns("LFW View 2", "value");
                 table.AddRow("model", $"{model.ShortId} {Markup.Escape(model.Manifest.Name)}");
-                table.AddRow("crop", align ?? crop.ToString());
-                if (detection is not null)
-                {
-                    table.AddRow("no face → fixed crop", detection.Fallbacks.Value.ToString(CultureInfo.InvariantCulture));
-                }
-
+                table.AddRow("recipe", Markup.Escape(model.Manifest.Preprocessing.Describe()));
+                table.AddRow("images without a face", report.RejectedImages.Count.ToString(CultureInfo.InvariantCulture));
                 table.AddRow("accuracy (10-fold)", $"{report.Accuracy.Mean:P2} ± {report.Accuracy.StandardDeviation:P2}");
                 table.AddRow("EER", $"{v.Eer:P2} (cosine {v.EerThreshold:F4})");
                 table.AddRow("AUC", $"{v.Auc:F5}");
@@ -238,17 +220,14 @@ public static class EvalCommand
         var minImages = new Option<int>("--min-images") { Description = "M: only identities with at least M images take part.", DefaultValueFactory = _ => 5 };
         var unknown = new Option<double>("--unknown-fraction") { Description = "F: share of those identities held out as unknown (never enrolled).", DefaultValueFactory = _ => 0.25 };
         var seed = new Option<int>("--seed") { Description = "Seed for the split.", DefaultValueFactory = _ => 1 };
-        var command = new Command("openset", "Open-set identification on a folder-per-person set: rank-1 and FNIR at FPIR 1e-2 / 1e-3. Crop: --crop, else the manifest preset named after the data folder (lfw), else the manifest's crop.")
+        var command = new Command("openset", "Open-set identification on a folder-per-person set, computed as the gallery does it (largest face, recipe, enrolment gate, centroids): rank-1, FNIR at FPIR 1e-2 / 1e-3, and what the gallery's default operating point would give.")
         {
-            Data, enroll, minImages, unknown, seed, CliOptions.Model, CliOptions.Crop, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
-            CliOptions.FlipAverage, FaceCropChoice.MinConfidence, FaceCropChoice.MinFaceSize,
+            Data, enroll, minImages, unknown, seed, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
         };
         command.SetAction(parse =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var align = FaceCropChoice.Requested(parse);
-            var crop = align is null ? CliOptions.ResolveCrop(parse, model, CliOptions.PresetFor(model, parse.GetValue(Data)!)) : CropPolicy.Full;
             var k = parse.GetValue(enroll);
             var m = parse.GetValue(minImages);
             if (m <= k)
@@ -259,8 +238,8 @@ public static class EvalCommand
             var dataset = FolderDataset.Open(parse.GetValue(Data)!.FullName, m);
             var split = OpenSetSplit.Create(dataset, k, parse.GetValue(unknown), parse.GetValue(seed));
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
-            using var detection = Alignment(parse, embedder, align, model.Manifest.Preprocessing.Crop, FaceSelection.Largest, output);
-            var report = output.WithProgress("embedding", progress => OpenSetProtocol.Run(embedder, split, crop, progress, detection?.Prepare));
+            using var preparer = CliModels.Preparer(parse, model, output, intraOpThreads: 1);
+            var report = output.WithProgress("embedding", progress => OpenSetProtocol.Run(embedder, preparer, split, parse.GetValue(CliOptions.Aligned), progress));
             var plot = Path.Combine(PlotFolder(parse), $"openset-{model.ShortId}-{Stamp()}-det.png");
             EvaluationPlots.SaveDet(report.Metrics, plot, $"Open-set DET ({model.Manifest.Name}, {dataset.Identities.Count} identities)");
 
@@ -268,8 +247,8 @@ public static class EvalCommand
             var payload = new JsonObject
             {
                 ["model"] = model.Id,
-                ["crop"] = align ?? crop.ToString(),
-                ["no_face_fallbacks"] = detection?.Fallbacks.Value,
+                ["recipe"] = model.Manifest.Preprocessing.Describe(),
+                ["aligned"] = parse.GetValue(CliOptions.Aligned),
                 ["rejected_images"] = report.RejectedImages.Count,
                 ["rank1"] = metrics.Rank1,
                 ["known_identities"] = report.KnownIdentities,
@@ -286,6 +265,12 @@ public static class EvalCommand
                 payload[$"fpir_{Exponent(f.TargetFpir)}_resolvable"] = f.Resolvable;
             }
 
+            var operating = OperatingPointStudy.Run(report, model, new Grains.GalleryOptions().DefaultTargetFpir);
+            foreach (var (key, value) in operating)
+            {
+                payload[key] = value?.DeepClone();
+            }
+
             output.Result(payload, console =>
             {
                 var table = new Table().AddColumns("open-set", "value");
@@ -299,6 +284,11 @@ public static class EvalCommand
                     table.AddRow($"FNIR @ FPIR {f.TargetFpir:0e0}", $"{f.Fnir:P2} (cosine {f.Threshold:F4}){(f.Resolvable ? "" : ", not resolvable: too few non-mated searches")}");
                 }
 
+                foreach (var (key, value) in operating)
+                {
+                    table.AddRow(Markup.Escape(key), Markup.Escape(value?.ToJsonString() ?? "null"));
+                }
+
                 table.AddRow("DET plot", Markup.Escape(plot));
                 console.Write(table);
                 WarnRejected(console, report.RejectedImages);
@@ -306,29 +296,6 @@ public static class EvalCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The detection stage behind --crop align|auto, or null for a fixed crop.</summary>
-    private static AlignmentStage? Alignment(ParseResult parse, FaceEmbedder embedder, string? mode, CropPolicy fallbackCrop, FaceSelection selection, CommandOutput output)
-    {
-        if (mode is null)
-        {
-            return null;
-        }
-
-        // One ONNX Runtime thread per detector call: the protocol already prepares a batch's images in parallel.
-        var (pipeline, detector, landmarker) = FaceCropChoice.Open(parse, null, FaceCropChoice.TemplateOf(embedder.Version), output, intraOpThreads: 1);
-        var fallbacks = new StrongBox<int>(0);
-        return new AlignmentStage(detector, landmarker, fallbacks, FaceCropChoice.Preparer(pipeline, mode, fallbackCrop, selection, fallbacks));
-    }
-
-    private sealed record AlignmentStage(FaceDetector Detector, FaceLandmarker Landmarker, StrongBox<int> Fallbacks, Func<RgbImage, RgbImage?> Prepare) : IDisposable
-    {
-        public void Dispose()
-        {
-            Detector.Dispose();
-            Landmarker.Dispose();
-        }
     }
 
     private static string PlotFolder(ParseResult parse)

@@ -145,6 +145,7 @@ public static class GalleryBenchCommand
             var grains = gallery.Grains;
             var acknowledged = new ConcurrentDictionary<string, string>();
             var errors = new ConcurrentBag<string>();
+            var refused = 0;
             var clock = Stopwatch.StartNew();
             await output.WithProgressAsync("enrolling", async progress =>
             {
@@ -152,18 +153,22 @@ public static class GalleryBenchCommand
                 await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = cancellationToken }, async (person, _) =>
                 {
                     var id = parse.GetValue(prefix) + person.Name;
-                    var image = person.ImagePaths[0];
-                    for (var attempt = 1; ; attempt++)
+                    var next = 0;
+                    for (var attempt = 1; next < person.ImagePaths.Count; attempt++)
                     {
+                        var image = person.ImagePaths[next];
                         try
                         {
                             var result = await grains.GetGrain<IIdentityGrain>(id).EnrollAsync(new EnrollRequest([ImageFiles.Read(image)]));
                             if (result.Faces[0].IsEnrolled)
                             {
                                 acknowledged[id] = image;
+                                break;
                             }
 
-                            break;
+                            // Refused by the enrolment gate (blurred, turned away, no face): the person's next photo, not a retry.
+                            Interlocked.Increment(ref refused);
+                            next++;
                         }
                         catch (Exception e) when (IsRetriable(e) && attempt < 20)
                         {
@@ -192,9 +197,10 @@ public static class GalleryBenchCommand
                 }
 
                 var answer = (await matcher.IdentifyAsync([ImageFiles.Read(entry.Value)], new IdentifyOptions(new ThresholdRequest(Threshold: 0.99))))[0];
-                if (answer.IdentityId != entry.Key)
+                var face = answer.Faces.FirstOrDefault();
+                if (face?.IdentityId != entry.Key)
                 {
-                    notIdentified.Add($"{entry.Key} → {answer.Label}");
+                    notIdentified.Add($"{entry.Key} → {face?.Label ?? answer.Rejection?.Message}");
                 }
             });
 
@@ -208,6 +214,7 @@ public static class GalleryBenchCommand
                     ["identifiable"] = acknowledged.Count - missing.Count - notIdentified.Count,
                     ["missing"] = new JsonArray(missing.Select(m => (JsonNode)m).ToArray()),
                     ["not_identified"] = new JsonArray(notIdentified.Select(m => (JsonNode)m).ToArray()),
+                    ["refused_images"] = refused,
                     ["retried_calls"] = errors.Count,
                     ["retried_errors"] = new JsonObject(errorTypes.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                     ["enrol_seconds"] = enrolSeconds,

@@ -6,33 +6,33 @@ using Spectre.Console;
 
 namespace FaceGrains.ClientCli.Commands;
 
-/// <summary><c>facegrains identify &lt;images…|folder&gt;</c>: one answer per probe, an identity or no-correspondence.</summary>
+/// <summary><c>facegrains identify &lt;images…|folder&gt;</c>: every face of every probe photo answered with an identity or no-correspondence.</summary>
 public static class IdentifyCommand
 {
     public const int ProbesPerCall = 32;
 
     public static readonly Option<double?> TargetFpir = new("--target-fpir") { Description = "Operating point: target open-set FPIR (default: the gallery's, 1e-2)." };
-    public static readonly Option<double?> Threshold = new("--threshold") { Description = "A raw cosine threshold instead of a target FPIR." };
+    public static readonly Option<double?> Threshold = new("--threshold") { Description = "A raw cosine threshold instead of a target rate." };
 
     public static Command Create()
     {
         var probes = new Argument<string[]>("probes") { Description = "Probe image files or folders (searched recursively).", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "table, json or csv (--json means json).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var candidates = new Option<int?>("--candidates") { Description = "Candidates per probe (default: the gallery's)." };
-        var command = new Command("identify", "Identify probe images against the gallery: one row per probe with the identity or no-correspondence, score and candidates.")
+        var candidates = new Option<int?>("--candidates") { Description = "Candidates per face (default: the gallery's)." };
+        var command = new Command("identify", "Identify every face in probe photos against the gallery: one row per face with its box, the identity or no-correspondence, score and candidates.")
         {
-            probes, format, candidates, TargetFpir, Threshold,
+            probes, format, candidates, TargetFpir, Threshold, CliOptions.Aligned,
         };
         command.SetAction(async (parse, _) =>
         {
             var json = parse.GetValue(CliOptions.Json) || parse.GetValue(format) == "json";
             var output = new CommandOutput(json);
             var files = ImageFiles.Expand(parse.GetValue(probes)!);
-            var options = new IdentifyOptions(ThresholdFrom(parse), parse.GetValue(candidates));
+            var options = new IdentifyOptions(ThresholdFrom(parse), parse.GetValue(candidates), parse.GetValue(CliOptions.Aligned));
             await using var gallery = await GalleryConnection.OpenAsync(parse);
             var matcher = gallery.Grains.GetGrain<IMatcherGrain>(0);
-            var answers = new List<(string Probe, IdentificationAnswer Answer)>();
+            var answers = new List<(string Probe, ProbeAnswer Answer)>();
             await output.WithProgressAsync("identifying", async progress =>
             {
                 foreach (var chunk in files.Chunk(ProbesPerCall))
@@ -43,46 +43,55 @@ public static class IdentifyCommand
                 }
             });
 
+            var faces = answers.SelectMany(a => a.Answer.Faces).ToList();
             if (parse.GetValue(format) == "csv" && !json)
             {
                 Console.Out.WriteLine(AnswerFormat.CsvHeader);
                 foreach (var (probe, answer) in answers)
                 {
-                    Console.Out.WriteLine(AnswerFormat.CsvRow(probe, answer));
+                    foreach (var row in AnswerFormat.CsvRows(probe, answer))
+                    {
+                        Console.Out.WriteLine(row);
+                    }
                 }
 
-                return 0;
+                return answers.All(a => a.Answer.Rejection is not null) ? CliErrors.UserError : 0;
             }
 
             output.Result(
                 new JsonObject
                 {
                     ["answers"] = new JsonArray(answers.Select(a => (JsonNode)AnswerFormat.Json(a.Answer, a.Probe)).ToArray()),
-                    ["identified"] = answers.Count(a => a.Answer.Decision == IdentifyDecision.Identified),
-                    ["no_correspondence"] = answers.Count(a => a.Answer.Decision == IdentifyDecision.NoCorrespondence),
-                    ["rejected"] = answers.Count(a => a.Answer.Decision == IdentifyDecision.Rejected),
+                    ["faces"] = faces.Count,
+                    ["identified"] = faces.Count(f => f.Decision == IdentifyDecision.Identified),
+                    ["no_correspondence"] = faces.Count(f => f.Decision == IdentifyDecision.NoCorrespondence),
+                    ["rejected_probes"] = answers.Count(a => a.Answer.Rejection is not null),
                 },
                 console =>
                 {
-                    var table = new Table().AddColumns("probe", "answer", "score", "candidates");
+                    var table = new Table().AddColumns("probe", "face (x,y,w,h)", "answer", "score", "candidates");
                     foreach (var (probe, a) in answers)
                     {
-                        var label = a.Decision switch
+                        if (a.Rejection is { } rejection)
                         {
-                            IdentifyDecision.Identified => $"[green]{Markup.Escape(a.Label)}[/]",
-                            IdentifyDecision.NoCorrespondence => $"[yellow]{a.Label}[/]",
-                            _ => $"[red]rejected: {Markup.Escape(a.Rejection?.Message ?? "")}[/]",
-                        };
-                        table.AddRow(Markup.Escape(probe), label, AnswerFormat.Score(a.Score), Markup.Escape(AnswerFormat.Candidates(a)));
+                            table.AddRow(Markup.Escape(probe), "", $"[red]rejected: {Markup.Escape(rejection.Message)}[/]", "", "");
+                            continue;
+                        }
+
+                        foreach (var f in a.Faces)
+                        {
+                            var label = f.Decision == IdentifyDecision.Identified ? $"[green]{Markup.Escape(f.Label)}[/]" : $"[yellow]{f.Label}[/]";
+                            table.AddRow(Markup.Escape(probe), AnswerFormat.Box(f.Location), label, AnswerFormat.Score(f.Score), Markup.Escape(AnswerFormat.Candidates(f)));
+                        }
                     }
 
                     console.Write(table);
-                    if (answers.FirstOrDefault(a => a.Answer.Threshold is not null).Answer?.Threshold is { } t)
+                    if (answers.Select(a => a.Answer.Threshold).FirstOrDefault(t => t is not null) is { } t)
                     {
-                        console.MarkupLine($"[grey]threshold {t.Threshold:F4}: {Markup.Escape(t.Reason)}[/]");
+                        console.MarkupLine($"[grey]threshold {t.Threshold:F4} ({t.Source.ToString().ToLowerInvariant()}): {Markup.Escape(t.Reason)}[/]");
                     }
                 });
-            return answers.All(a => a.Answer.Decision == IdentifyDecision.Rejected) ? CliErrors.UserError : 0;
+            return answers.All(a => a.Answer.Rejection is not null) ? CliErrors.UserError : 0;
         });
         return command;
     }

@@ -4,6 +4,7 @@ using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Importers;
 using FaceGrains.Recognition.Models;
+using FaceGrains.Recognition.Preprocessing;
 using Spectre.Console;
 
 namespace FaceGrains.ClientCli.Commands;
@@ -17,6 +18,7 @@ public static class ModelsCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(ImportFaceApi());
         command.Subcommands.Add(Calibrate());
+        command.Subcommands.Add(Derive());
         return command;
     }
 
@@ -28,39 +30,39 @@ public static class ModelsCommand
             Description = "K: impostor scores are taken against centroids of K images per identity, as the gallery compares probes with centroids.",
             DefaultValueFactory = _ => ImpostorCalibration.DefaultEnrolledPerIdentity,
         };
-        var command = new Command("calibrate", "Measure a model version's impostor-score tail (for open-set thresholds at any gallery size) and store it beside its manifest.")
+        var command = new Command("calibrate", "Measure a model version's impostor-score tail with its own recipe (for open-set thresholds at any gallery size) and store it beside its manifest, replacing the shipped one.")
         {
-            data, enrolled, CliOptions.Model, CliOptions.Crop, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FlipAverage,
+            data, enrolled, CliOptions.Model, CliOptions.Aligned, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
         };
         command.SetAction(parse =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             var model = CliModels.Resolve(parse, output);
-            var crop = CliOptions.ResolveCrop(parse, model, CliOptions.PresetFor(model, parse.GetValue(data)!));
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
+            using var preparer = CliModels.Preparer(parse, model, output, intraOpThreads: 1);
             var tail = output.WithProgress("embedding", progress =>
-                ImpostorCalibration.CalibrateFolder(embedder, parse.GetValue(data)!.FullName, crop, progress, parse.GetValue(enrolled)));
+                ImpostorCalibration.CalibrateFolder(embedder, preparer, parse.GetValue(data)!.FullName, progress, parse.GetValue(enrolled), parse.GetValue(CliOptions.Aligned)));
             tail.SaveTo(model);
             var probe = new[] { 1e-2, 1e-3, 1e-4, 1e-5, 1e-6 };
             output.Result(
                 new JsonObject
                 {
                     ["model"] = model.Id,
-                    ["crop"] = crop.ToString(),
+                    ["recipe_sha256"] = tail.RecipeSha256,
+                    ["source"] = tail.Source,
                     ["identities"] = tail.Identities,
                     ["images"] = tail.Images,
                     ["pairs"] = tail.Pairs,
                     ["max_score"] = tail.MaxScore,
                     ["min_resolved_fmr"] = tail.MinResolvedFmr,
-                    ["flip_average"] = tail.FlipAverage,
-                    ["path"] = ImpostorTail.PathFor(model, tail.FlipAverage),
+                    ["path"] = ImpostorTail.PathFor(model),
                     ["thresholds"] = new JsonObject(probe.Select(f => KeyValuePair.Create($"fmr_{f:0e0}", (JsonNode?)tail.ThresholdFor(f, out _)))),
                 },
                 console =>
                 {
                     var table = new Table().AddColumns("impostor tail", "value");
                     table.AddRow("model", $"{model.ShortId} {Markup.Escape(model.Manifest.Name)}");
-                    table.AddRow("crop", crop.ToString());
+                    table.AddRow("measured on", Markup.Escape(tail.Source));
                     table.AddRow("identities / images / pairs", $"{tail.Identities} / {tail.Images} / {tail.Pairs:N0}");
                     table.AddRow("max impostor score", $"{tail.MaxScore:F4}");
                     foreach (var f in probe)
@@ -69,9 +71,48 @@ public static class ModelsCommand
                         table.AddRow($"threshold @ FMR {f:0e0}", $"{t:F4}{(clamped ? " (clamped: not resolved)" : "")}");
                     }
 
-                    table.AddRow("stored", Markup.Escape(ImpostorTail.PathFor(model, tail.FlipAverage)));
+                    table.AddRow("stored", Markup.Escape(ImpostorTail.PathFor(model)));
                     console.Write(table);
                 });
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Derive()
+    {
+        var flip = new Option<bool?>("--flip-average") { Description = "Embed each face and its mirror image and average the two (two model runs per face)." };
+        var faceCrop = new Option<string?>("--face-crop") { Description = "align (detect, landmarks, warp onto the template) or center-crop (every image is a face: the fixed crop)." };
+        faceCrop.AcceptOnlyFromAmong(PreprocessingSpec.AlignFaceCrop, PreprocessingSpec.CenterFaceCrop);
+        var crop = new Option<string?>("--crop") { Description = "The fixed crop: 'side,center_x,center_y' as fractions (side of the shorter image side), 'full' or 'fit'." };
+        var landmarks = new Option<string?>("--landmark-input") { Description = "How the landmark net's input is drawn: tensorflow or canvas." };
+        landmarks.AcceptOnlyFromAmong(PreprocessingSpec.TensorFlowLandmarkInput, PreprocessingSpec.CanvasLandmarkInput);
+        var name = new Option<string?>("--name") { Description = "Name of the new version (default: the source's)." };
+        var command = new Command("derive", "Publish the same network with another serving recipe as a new model version (its own id, calibration and gallery): how a recipe is changed, since no setting may change a version's.")
+        {
+            CliOptions.Model, flip, faceCrop, crop, landmarks, name,
+        };
+        command.SetAction(parse =>
+        {
+            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var source = CliModels.Resolve(parse, output);
+            var recipe = source.Manifest.Preprocessing;
+            var mode = parse.GetValue(faceCrop) ?? recipe.FaceCrop;
+            recipe = recipe with
+            {
+                FlipAverage = parse.GetValue(flip) ?? recipe.FlipAverage,
+                FaceCrop = mode,
+                AlignTemplate = mode == PreprocessingSpec.AlignFaceCrop ? recipe.AlignTemplate ?? throw new InvalidOperationException($"Model {source.ShortId} has no alignment template to align with.") : null,
+                Crop = parse.GetValue(crop) is { } c ? CropPolicy.Parse(c) : recipe.Crop,
+                LandmarkInput = parse.GetValue(landmarks) ?? recipe.LandmarkInput,
+            };
+            if (recipe.Fingerprint() == source.Manifest.Preprocessing.Fingerprint())
+            {
+                throw new InvalidOperationException($"That is the recipe of {source.ShortId} already; give at least one of --flip-average, --face-crop, --crop, --landmark-input that changes it.");
+            }
+
+            var derived = CliModels.Store(parse).Derive(source, recipe, parse.GetValue(name), recipe.Describe());
+            output.Result(Describe(derived), console => console.MarkupLine(Markup.Escape($"{derived.Id}: {derived.Manifest.Preprocessing.Describe()} (uncalibrated: run `facegrains models calibrate --model {derived.ShortId} --data <folder per person>`)")));
             return 0;
         });
         return command;
@@ -99,12 +140,12 @@ public static class ModelsCommand
                         return;
                     }
 
-                    var table = new Table().AddColumns("id", "name", "embedding", "input", "created (UTC)", "source");
+                    var table = new Table().AddColumns("id", "name", "embedding", "recipe", "calibrated", "created (UTC)", "source");
                     foreach (var v in versions)
                     {
-                        var p = v.Manifest.Preprocessing;
                         table.AddRow(v.ShortId, Markup.Escape(v.Manifest.Name), v.Manifest.EmbeddingSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            $"{p.Width}x{p.Height}", v.Manifest.CreatedUtc.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                            Markup.Escape(v.Manifest.Preprocessing.Describe()), File.Exists(ImpostorTail.PathFor(v)) ? "yes" : "no",
+                            v.Manifest.CreatedUtc.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
                             Markup.Escape(v.Manifest.Provenance.Source));
                     }
 
@@ -135,7 +176,9 @@ public static class ModelsCommand
         ["name"] = v.Manifest.Name,
         ["embedding_size"] = v.Manifest.EmbeddingSize,
         ["input"] = $"{v.Manifest.Preprocessing.Width}x{v.Manifest.Preprocessing.Height}",
-        ["crop"] = v.Manifest.Preprocessing.Crop.ToString(),
+        ["recipe"] = v.Manifest.Preprocessing.Describe(),
+        ["recipe_sha256"] = v.Manifest.Preprocessing.Fingerprint(),
+        ["calibrated"] = File.Exists(ImpostorTail.PathFor(v)),
         ["created_utc"] = v.Manifest.CreatedUtc,
         ["source"] = v.Manifest.Provenance.Source,
         ["path"] = v.OnnxPath,

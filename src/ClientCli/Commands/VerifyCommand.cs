@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using FaceGrains.ClientCli.Gallery;
 using FaceGrains.Grains.Interfaces;
 using Spectre.Console;
@@ -14,7 +13,10 @@ public static class VerifyCommand
         var a = new Argument<string>("a") { Description = "Probe image file." };
         var b = new Argument<string>("b") { Description = "Second image file, or an enrolled identity id." };
         var targetFmr = new Option<double?>("--target-fmr") { Description = "Operating point: target pair false-match rate (default: the gallery's)." };
-        var command = new Command("verify", "1:1 verification of an image against another image or an enrolled identity.") { a, b, targetFmr, IdentifyCommand.Threshold };
+        var command = new Command("verify", "1:1 verification of the largest face of an image against the largest face of another image, or against an enrolled identity.")
+        {
+            a, b, targetFmr, IdentifyCommand.Threshold, CliOptions.Aligned,
+        };
         command.SetAction(async (parse, _) =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
@@ -22,25 +24,25 @@ public static class VerifyCommand
             var other = parse.GetValue(b)!;
             var fmr = parse.GetValue(targetFmr);
             var raw = parse.GetValue(IdentifyCommand.Threshold);
-            var threshold = fmr is null && raw is null ? null : new ThresholdRequest(fmr, raw);
+            if (fmr is not null && raw is not null)
+            {
+                throw new ArgumentOutOfRangeException(nameof(targetFmr), "give --target-fmr or --threshold, not both.");
+            }
+
+            var threshold = fmr is null && raw is null ? null : new ThresholdRequest(Threshold: raw, TargetFmr: fmr);
+            var aligned = parse.GetValue(CliOptions.Aligned);
             var request = File.Exists(other)
-                ? new VerifyRequest(probe, Other: ImageFiles.Read(other), Threshold: threshold)
-                : new VerifyRequest(probe, IdentityId: other, Threshold: threshold);
+                ? new VerifyRequest(probe, Other: ImageFiles.Read(other), Threshold: threshold, Aligned: aligned)
+                : new VerifyRequest(probe, IdentityId: other, Threshold: threshold, Aligned: aligned);
             await using var gallery = await GalleryConnection.OpenAsync(parse);
             var answer = await gallery.Grains.GetGrain<IMatcherGrain>(0).VerifyAsync(request);
             var problem = answer.IdentityFound == false ? $"no identity '{other}' in the gallery (and no such file)"
                 : answer.ProbeRejection?.Message ?? answer.OtherRejection?.Message;
+            var payload = GalleryJson.ToNode(answer)!.AsObject();
+            payload["against"] = request.IdentityId is null ? "image" : "identity";
+            payload["error"] = problem;
             output.Result(
-                new JsonObject
-                {
-                    ["match"] = answer.Match,
-                    ["score"] = answer.Score,
-                    ["threshold"] = answer.Threshold.Threshold,
-                    ["threshold_reason"] = answer.Threshold.Reason,
-                    ["against"] = request.IdentityId is null ? "image" : "identity",
-                    ["error"] = problem,
-                    ["model_version"] = answer.ModelVersion,
-                },
+                payload,
                 console =>
                 {
                     if (problem is not null)
@@ -50,6 +52,8 @@ public static class VerifyCommand
                     }
 
                     console.MarkupLine(answer.Match == true ? "[green]match[/]" : "[yellow]no match[/]");
+                    console.MarkupLine(Markup.Escape($"compared: the largest face of {Path.GetFileName(parse.GetValue(a))} ({AnswerFormat.Box(answer.ProbeFace)}{(answer.ProbeOtherFaces > 0 ? $"; {answer.ProbeOtherFaces} other face(s) not compared" : "")})"
+                        + (answer.OtherFace is null ? $" with identity {other}" : $" with the largest face of {Path.GetFileName(other)} ({AnswerFormat.Box(answer.OtherFace)})")));
                     console.MarkupLine($"score {AnswerFormat.Score(answer.Score)}, threshold {answer.Threshold.Threshold:F4} ({Markup.Escape(answer.Threshold.Reason)})");
                 });
             return problem is null ? 0 : CliErrors.UserError;

@@ -7,12 +7,13 @@ namespace FaceGrains.ClientCli.Gallery;
 
 /// <summary>
 /// Scores the gallery's answers: the measured open-set metrics over their candidate lists (exactly what
-/// <c>eval openset</c> computes offline) and the decisions the gallery took at its default operating point.
+/// <c>eval openset</c> computes offline: each probe photo stands for its largest face, and a photo without a usable face
+/// is left out) and the decisions the gallery took at its default operating point.
 /// </summary>
-public sealed record DemoReport(OpenSetResult Metrics, double UnknownRejected, double FnirAtDefault, double Threshold, string ThresholdReason, int RejectedProbes)
+public sealed record DemoReport(OpenSetResult Metrics, double UnknownRejected, double FnirAtDefault, AppliedThreshold? Threshold, int RejectedProbes)
 {
     /// <param name="mated">Per probe: the true identity, or null for an unknown person.</param>
-    public static DemoReport From(IReadOnlyList<string?> mated, IReadOnlyList<IdentificationAnswer> answers)
+    public static DemoReport From(IReadOnlyList<string?> mated, IReadOnlyList<ProbeAnswer> answers)
     {
         var matedSearches = new List<MatedSearch>();
         var nonMatedSearches = new List<NonMatedSearch>();
@@ -20,14 +21,14 @@ public sealed record DemoReport(OpenSetResult Metrics, double UnknownRejected, d
         AppliedThreshold? threshold = null;
         for (var i = 0; i < answers.Count; i++)
         {
-            var a = answers[i];
-            if (a.Decision == IdentifyDecision.Rejected)
+            if (answers[i].Rejection is not null || answers[i].Faces.Count == 0)
             {
                 rejected++;
                 continue;
             }
 
-            threshold ??= a.Threshold;
+            threshold ??= answers[i].Threshold;
+            var a = answers[i].Faces[0];
             var candidates = a.Candidates.Select(c => new IdentificationCandidate(c.IdentityId, c.Score)).ToList();
             if (mated[i] is { } truth)
             {
@@ -47,8 +48,7 @@ public sealed record DemoReport(OpenSetResult Metrics, double UnknownRejected, d
             OpenSetMetrics.Compute(matedSearches, nonMatedSearches),
             unknownTotal == 0 ? double.NaN : (double)unknownRejected / unknownTotal,
             matedTotal == 0 ? double.NaN : (double)matedMissed / matedTotal,
-            threshold?.Threshold ?? double.NaN,
-            threshold?.Reason ?? "",
+            threshold,
             rejected);
     }
 
@@ -60,8 +60,11 @@ public sealed record DemoReport(OpenSetResult Metrics, double UnknownRejected, d
             ["unknown_rejected"] = UnknownRejected,
             ["fpir_at_default"] = 1 - UnknownRejected,
             ["fnir_at_default"] = FnirAtDefault,
-            ["threshold"] = Threshold,
-            ["threshold_reason"] = ThresholdReason,
+            ["threshold"] = Threshold?.Threshold,
+            ["threshold_source"] = Threshold is null ? null : GalleryJson.ToNode(Threshold.Source),
+            ["threshold_impostor_scores"] = Threshold?.ImpostorScores,
+            ["threshold_calibration"] = Threshold?.Calibration,
+            ["threshold_reason"] = Threshold?.Reason,
             ["mated_searches"] = Metrics.MatedCount,
             ["non_mated_searches"] = Metrics.NonMatedCount,
             ["rejected_probes"] = RejectedProbes,

@@ -32,13 +32,17 @@ public sealed class DemoSilo : IAsyncDisposable
 
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<DemoSilo> StartAsync(FaceGrainsHome home, string? crop, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<DemoSilo> StartAsync(FaceGrainsHome home, string modelVersion, Action<string> log, CancellationToken cancellationToken)
     {
-        // A scratch home that shares the user's model store (the caller has imported the model into it):
-        // the demo's enrolled faces go away with the process, the model stays.
+        // A scratch home that shares the user's model store and detection nets (the caller has imported the model into it):
+        // the demo's enrolled faces go away with the process, the models stay.
         var scratch = Path.Combine(Path.GetTempPath(), "facegrains-demo-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(scratch);
         Directory.CreateSymbolicLink(Path.Combine(scratch, "models"), home.ModelsDirectory);
+        Directory.CreateDirectory(home.CacheDirectory);
+        Directory.CreateSymbolicLink(Path.Combine(scratch, "cache"), home.CacheDirectory);
+        Directory.CreateDirectory(Recognition.Detection.DetectionModelStore.In(home).Root);
+        Directory.CreateSymbolicLink(Recognition.Detection.DetectionModelStore.In(new FaceGrainsHome(scratch)).Root, Recognition.Detection.DetectionModelStore.In(home).Root);
 
         var gatewayPort = FreePort();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -49,7 +53,7 @@ public sealed class DemoSilo : IAsyncDisposable
             .AddFaceGallery(gallery =>
             {
                 gallery.Home = scratch;
-                gallery.DefaultCrop = crop ?? "";
+                gallery.ActiveModel = modelVersion;
             }));
         var host = builder.Build();
         log("starting an in-process embedded silo");

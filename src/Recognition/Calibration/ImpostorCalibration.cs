@@ -1,7 +1,7 @@
 using FaceGrains.Recognition.Datasets;
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Models;
-using FaceGrains.Recognition.Preprocessing;
 using FaceGrains.Recognition.Protocols;
 using FaceGrains.Recognition.Similarity;
 
@@ -28,15 +28,19 @@ public static class ImpostorCalibration
     public const long MinExceedances = 10;
 
     private const int ProbesPerBlock = 128;
-    private const int BinCount = (int)(2 / BinWidth) + 1;
+    /// <summary>Bins of <see cref="BinWidth"/> over [−1, 1].</summary>
+    public const int BinCount = (int)(2 / BinWidth) + 1;
 
     /// <summary>
-    /// Embeds every image of a folder-per-person dataset with <paramref name="embedder"/> (images that fail to decode
-    /// are left out) and measures the tail. Save it with <see cref="ImpostorTail.SaveTo"/>.
+    /// Prepares every image of a folder-per-person dataset with the version's recipe (<paramref name="preparer"/>: the
+    /// largest face, as the gallery sees probes; images without a face or that fail to decode are left out), embeds it
+    /// and measures the tail. Save it with <see cref="ImpostorTail.SaveTo"/>.
     /// </summary>
-    public static ImpostorTail CalibrateFolder(FaceEmbedder embedder, string dataFolder, CropPolicy? crop, Action<int, int>? progress = null, int enrolledPerIdentity = DefaultEnrolledPerIdentity)
+    /// <param name="aligned">The images are face chips already (no detection), as enrolling with aligned=true.</param>
+    public static ImpostorTail CalibrateFolder(FaceEmbedder embedder, FacePreparer preparer, string dataFolder, Action<int, int>? progress = null, int enrolledPerIdentity = DefaultEnrolledPerIdentity, bool aligned = false)
     {
         ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(preparer);
         var dataset = FolderDataset.Open(dataFolder);
         var paths = new List<string>();
         var labels = new List<int>();
@@ -49,7 +53,7 @@ public static class ImpostorCalibration
             }
         }
 
-        var embeddings = ImageSetEmbedding.Embed(embedder, paths, crop, progress);
+        var embeddings = ImageSetEmbedding.Embed(embedder, preparer, paths, FaceSelection.Largest, aligned: aligned, progress: progress);
         var keep = Enumerable.Range(0, paths.Count).Where(i => !embeddings.Rejected.ContainsKey(i)).ToArray();
         var dim = embeddings.Dimension;
         var matrix = new float[keep.Length * dim];
@@ -58,9 +62,8 @@ public static class ImpostorCalibration
             embeddings.Row(keep[k]).CopyTo(matrix.AsSpan(k * dim, dim));
         }
 
-        var flip = embedder.Options.FlipAverage;
-        var source = $"{Path.GetFullPath(dataFolder)} (crop {crop?.ToString() ?? "manifest default"}{(flip ? ", flip-averaged" : "")})";
-        return Measure(embedder.Version, matrix, dim, keep.Select(i => labels[i]).ToArray(), source, enrolledPerIdentity) with { FlipAverage = flip };
+        var source = $"{Path.GetFileName(Path.GetFullPath(dataFolder).TrimEnd(Path.DirectorySeparatorChar))}: {keep.Length} of {paths.Count} images ({(aligned ? "declared aligned face chips" : "largest face")}), {embedder.Manifest.Preprocessing.Describe()}";
+        return Measure(embedder.Version, matrix, dim, keep.Select(i => labels[i]).ToArray(), source, enrolledPerIdentity);
     }
 
     /// <summary>
@@ -82,6 +85,7 @@ public static class ImpostorCalibration
         return new ImpostorTail
         {
             ModelId = version.Id,
+            RecipeSha256 = version.Manifest.Preprocessing.Fingerprint(),
             Source = source,
             CreatedUtc = DateTimeOffset.UtcNow,
             Identities = labels.Distinct().Count(),
@@ -164,14 +168,7 @@ public static class ImpostorCalibration
         var centroidLabels = new List<int>();
         foreach (var group in Enumerable.Range(0, n).GroupBy(i => labels[i]).Where(g => g.Count() >= k))
         {
-            var centroid = new float[dim];
-            foreach (var row in group.Take(k))
-            {
-                System.Numerics.Tensors.TensorPrimitives.Add(centroid, embeddings.AsSpan(row * dim, dim), centroid);
-            }
-
-            VectorMath.L2Normalize(centroid);
-            centroids.AddRange(centroid);
+            centroids.AddRange(VectorMath.Centroid(group.Take(k).Select(row => embeddings.AsSpan(row * dim, dim).ToArray()), dim));
             centroidLabels.Add(group.Key);
         }
 
@@ -212,10 +209,39 @@ public static class ImpostorCalibration
     }
 
     /// <summary>
+    /// A gallery's own impostor scores: every enrolled face (row i of <paramref name="faces"/>, owned by identity
+    /// <paramref name="owners"/>[i]) against the centroid of every other identity (row j of <paramref name="centroids"/> is
+    /// identity j), as the gallery's shards score them when it calibrates itself.
+    /// </summary>
+    public static long[] GalleryHistogram(float[] faces, IReadOnlyList<int> owners, float[] centroids, int dim)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        ArgumentNullException.ThrowIfNull(owners);
+        ArgumentNullException.ThrowIfNull(centroids);
+        var n = SimilarityKernels.RowCount(faces.Length, dim);
+        var m = SimilarityKernels.RowCount(centroids.Length, dim);
+        var total = new long[BinCount];
+        var scores = new float[m];
+        for (var i = 0; i < n; i++)
+        {
+            SimilarityKernels.ScoreAll(faces.AsSpan(i * dim, dim), centroids, dim, scores);
+            for (var j = 0; j < m; j++)
+            {
+                if (j != owners[i])
+                {
+                    total[BinOf(scores[j])]++;
+                }
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
     /// Points at FMR levels 10^(−j/<see cref="PointsPerDecade"/>): for each, the lowest bin edge whose share of pairs at or above
     /// it is at most the level, down to the last edge with <see cref="MinExceedances"/> pairs above it.
     /// </summary>
-    internal static IReadOnlyList<TailPoint> TailPoints(long[] histogram, long pairs)
+    public static IReadOnlyList<TailPoint> TailPoints(long[] histogram, long pairs)
     {
         // above[b] = pairs scoring at or above the lower edge of bin b.
         var above = new long[histogram.Length + 1];
@@ -261,7 +287,8 @@ public static class ImpostorCalibration
         return points;
     }
 
-    private static int BinOf(float score) => Math.Clamp((int)Math.Floor((score + 1) / BinWidth), 0, BinCount - 1);
+    /// <summary>The histogram bin of a score (scores outside [−1, 1] are clamped in).</summary>
+    public static int BinOf(float score) => Math.Clamp((int)Math.Floor((score + 1) / BinWidth), 0, BinCount - 1);
 
     private static double BinEdge(int bin) => Math.Round(-1 + (bin * BinWidth), 6);
 }

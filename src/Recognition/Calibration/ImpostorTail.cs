@@ -7,15 +7,15 @@ namespace FaceGrains.Recognition.Calibration;
 /// <summary>
 /// The upper tail of a model version's impostor-score distribution (cosine scores of pairs of different people),
 /// as points (score, FMR) with FMR(score) = share of impostor pairs scoring at or above it. Stored beside the
-/// version's manifest as <c>impostor-tail.json</c>; the gallery derives its open-set threshold from it.
+/// version's manifest as <c>impostor-tail.json</c>; the gallery derives its open-set threshold from it. It records the
+/// recipe it was measured with (<see cref="RecipeSha256"/>), and a version refuses a tail of another recipe.
 /// </summary>
 public sealed record ImpostorTail
 {
     public const string FileName = "impostor-tail.json";
 
-    /// <summary>The tail of the version's flip-averaged embeddings (<see cref="Embedding.EmbedderOptions.FlipAverage"/>), kept apart from the plain one.</summary>
-    public const string FlipAverageFileName = "impostor-tail-flip.json";
-    public const int CurrentFormat = 1;
+    /// <summary>2: records the recipe. Format 1 tails did not, and are refused.</summary>
+    public const int CurrentFormat = 2;
 
     [JsonPropertyName("format")]
     public int Format { get; init; } = CurrentFormat;
@@ -24,7 +24,11 @@ public sealed record ImpostorTail
     [JsonPropertyName("model_id")]
     public string ModelId { get; init; } = "";
 
-    /// <summary>What was measured, e.g. the dataset folder and crop.</summary>
+    /// <summary>The fingerprint of the serving recipe the scores were measured with (<see cref="Preprocessing.PreprocessingSpec.Fingerprint"/>).</summary>
+    [JsonPropertyName("recipe_sha256")]
+    public string RecipeSha256 { get; init; } = "";
+
+    /// <summary>What was measured, e.g. the data set and how its faces were prepared.</summary>
     [JsonPropertyName("source")]
     public string Source { get; init; } = "";
 
@@ -42,9 +46,6 @@ public sealed record ImpostorTail
     /// identity, as the gallery scores probes (centroids sit closer to every face than single images do, so their
     /// impostor scores run higher).
     /// </summary>
-    [JsonPropertyName("flip_average")]
-    public bool FlipAverage { get; init; }
-
     [JsonPropertyName("enrolled_per_identity")]
     public int EnrolledPerIdentity { get; init; } = 1;
 
@@ -134,32 +135,60 @@ public sealed record ImpostorTail
         return tail;
     }
 
-    /// <summary>
-    /// Where the tail of <paramref name="version"/> lives: beside its manifest, one file for its plain embeddings
-    /// and one for its flip-averaged ones (their scores differ, so each needs its own threshold).
-    /// </summary>
-    public static string PathFor(ModelVersion version, bool flipAverage = false)
+    /// <summary>Where the tail of <paramref name="version"/> lives: beside its manifest.</summary>
+    public static string PathFor(ModelVersion version)
     {
         ArgumentNullException.ThrowIfNull(version);
-        return Path.Combine(Path.GetDirectoryName(version.OnnxPath)!, flipAverage ? FlipAverageFileName : FileName);
+        return Path.Combine(Path.GetDirectoryName(version.OnnxPath)!, FileName);
     }
 
-    /// <summary>The stored tail of <paramref name="version"/> for plain or flip-averaged embeddings, or null when it was never calibrated.</summary>
-    public static ImpostorTail? TryLoad(ModelVersion version, bool flipAverage = false)
+    /// <summary>
+    /// The stored tail of <paramref name="version"/>, or null when it was never calibrated. A tail measured for another
+    /// version or recipe (a copied or hand-edited file) is refused with <see cref="CalibrationMismatchException"/>: its
+    /// scores would not be the scores this version produces.
+    /// </summary>
+    public static ImpostorTail? TryLoad(ModelVersion version)
     {
-        var path = PathFor(version, flipAverage);
+        var path = PathFor(version);
         if (!File.Exists(path))
         {
             return null;
         }
 
+        ImpostorTail tail;
         try
         {
-            return FromJson(File.ReadAllText(path));
+            tail = FromJson(File.ReadAllText(path));
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"Impostor tail {path} is not valid JSON: {e.Message}", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CalibrationMismatchException($"Impostor tail {path} is refused: {e.Message} Measure it again: `facegrains models calibrate --model {version.ShortId} --data <folder per person>`.");
+        }
+
+        tail.CheckMeasuredFor(version, path);
+        return tail;
+    }
+
+    /// <summary>Throws <see cref="CalibrationMismatchException"/> unless this tail was measured with <paramref name="version"/> and its recipe.</summary>
+    public void CheckMeasuredFor(ModelVersion version, string? where = null)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var what = where ?? "impostor tail";
+        if (!string.Equals(ModelId, version.Id, StringComparison.Ordinal))
+        {
+            throw new CalibrationMismatchException($"Calibration {what} was measured for model version {ModelId}, not {version.Id}; it is refused.");
+        }
+
+        var recipe = version.Manifest.Preprocessing.Fingerprint();
+        if (!string.Equals(RecipeSha256, recipe, StringComparison.Ordinal))
+        {
+            throw new CalibrationMismatchException(
+                $"Calibration {what} was measured with recipe {Short(RecipeSha256)}, but model version {version.ShortId} serves recipe {Short(recipe)} ({version.Manifest.Preprocessing.Describe()}); it is refused. "
+                + $"Measure it again with the version's own recipe: `facegrains models calibrate --model {version.ShortId} --data <folder per person>`.");
         }
     }
 
@@ -167,23 +196,23 @@ public sealed record ImpostorTail
     public void SaveTo(ModelVersion version)
     {
         ArgumentNullException.ThrowIfNull(version);
-        if (!string.Equals(version.Id, ModelId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"This tail was measured for model {ModelId}, not {version.Id}.", nameof(version));
-        }
-
+        CheckMeasuredFor(version);
         Validate();
-        var path = PathFor(version, FlipAverage);
+        var path = PathFor(version);
         var temp = path + ".tmp";
         File.WriteAllText(temp, ToJson());
         File.Move(temp, path, overwrite: true);
     }
 
+    private static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha.Length == 0 ? "(none recorded)" : sha;
+
     public void Validate()
     {
         if (Format != CurrentFormat)
         {
-            throw new InvalidDataException($"Impostor tail format {Format} is not supported (expected {CurrentFormat}).");
+            throw new InvalidDataException(Format < CurrentFormat
+                ? $"Impostor tail format {Format} does not record the recipe it was measured with."
+                : $"Impostor tail format {Format} is not supported (expected {CurrentFormat}).");
         }
 
         RequirePoints();

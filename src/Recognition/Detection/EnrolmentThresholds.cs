@@ -30,36 +30,39 @@ public sealed record EnrolmentThresholds
     /// <summary>|Pitch| in degrees. Default 35, for the same reason vertically.</summary>
     public double MaxAbsPitch { get; init; } = 35;
 
-    /// <summary>Why <paramref name="quality"/> is not good enough to enrol; empty when it is.</summary>
-    public IReadOnlyList<string> Check(FaceQuality quality)
+    /// <summary>
+    /// Why <paramref name="quality"/> is not good enough to enrol, first the gravest; empty when it is. A face chip the
+    /// caller declared aligned has no detector score and no pose: only its size and sharpness are checked.
+    /// </summary>
+    public IReadOnlyList<QualityProblem> Check(FaceQuality quality)
     {
         ArgumentNullException.ThrowIfNull(quality);
-        var reasons = new List<string>();
+        var problems = new List<QualityProblem>();
         if (quality.Size < MinFaceSize)
         {
-            reasons.Add($"face is {quality.Size:F0} px, below the {MinFaceSize:F0} px minimum for enrolment");
+            problems.Add(new(QualityProblemKind.TooSmall, $"face is {quality.Size:F0} px, below the {MinFaceSize:F0} px minimum for enrolment"));
         }
 
-        if (quality.Score < MinScore)
+        if (quality.Score is { } score && score < MinScore)
         {
-            reasons.Add($"detector score {quality.Score:F2} is below {MinScore:F2}: may not be a face");
+            problems.Add(new(QualityProblemKind.LowConfidence, $"detector score {score:F2} is below {MinScore:F2}: may not be a face"));
         }
 
         if (quality.Sharpness < MinSharpness)
         {
-            reasons.Add($"sharpness {quality.Sharpness:F1} is below {MinSharpness:F1}: too blurred");
+            problems.Add(new(QualityProblemKind.Blurry, $"sharpness {quality.Sharpness:F1} is below {MinSharpness:F1}: too blurred"));
         }
 
-        if (Math.Abs(quality.YawDegrees) > MaxAbsYaw)
+        if (quality.YawDegrees is { } yaw && Math.Abs(yaw) > MaxAbsYaw)
         {
-            reasons.Add($"head turned {quality.YawDegrees:F0}° (yaw), beyond ±{MaxAbsYaw:F0}°");
+            problems.Add(new(QualityProblemKind.Pose, $"head turned {yaw:F0}° (yaw), beyond ±{MaxAbsYaw:F0}°"));
         }
 
-        if (Math.Abs(quality.PitchDegrees) > MaxAbsPitch)
+        if (quality.PitchDegrees is { } pitch && Math.Abs(pitch) > MaxAbsPitch)
         {
-            reasons.Add($"head tilted {quality.PitchDegrees:F0}° (pitch), beyond ±{MaxAbsPitch:F0}°");
+            problems.Add(new(QualityProblemKind.Pose, $"head tilted {pitch:F0}° (pitch), beyond ±{MaxAbsPitch:F0}°"));
         }
 
-        return reasons;
+        return problems;
     }
 }

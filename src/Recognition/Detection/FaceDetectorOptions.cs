@@ -26,9 +26,6 @@ public sealed record FaceDetectorOptions
     /// </summary>
     public double RetryCanvasScale { get; init; } = 2;
 
-    /// <summary>How the landmark net's input is drawn. Default <see cref="LandmarkInputDrawing.TensorFlow"/>.</summary>
-    public LandmarkInputDrawing LandmarkInput { get; init; } = LandmarkInputDrawing.TensorFlow;
-
     /// <summary>ONNX Runtime intra-op threads; 0 = its default.</summary>
     public int IntraOpNumThreads { get; init; }
 

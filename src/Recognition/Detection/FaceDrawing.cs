@@ -7,7 +7,7 @@ namespace FaceGrains.Recognition.Detection;
 public static class FaceDrawing
 {
     /// <param name="labels">Text per face (e.g. an identity and score); default: index and detector score.</param>
-    public static void SavePng(RgbImage image, IReadOnlyList<FaceObservation> faces, string pngPath, IReadOnlyList<string>? labels = null)
+    public static void SavePng(RgbImage image, IReadOnlyList<PreparedFace> faces, string pngPath, IReadOnlyList<string>? labels = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(faces);
@@ -33,17 +33,17 @@ public static class FaceDrawing
             foreach (var (face, n) in faces.Select((f, n) => (f, n)))
             {
                 canvas.DrawRect((float)face.Box.X, (float)face.Box.Y, (float)face.Box.Width, (float)face.Box.Height, box);
-                foreach (var p in face.Landmarks.Points)
+                foreach (var p in face.Landmarks?.Points ?? [])
                 {
                     canvas.DrawCircle((float)p.X, (float)p.Y, stroke, mark);
                 }
 
-                foreach (var p in face.FivePoints)
+                foreach (var p in face.FivePoints ?? [])
                 {
                     canvas.DrawCircle((float)p.X, (float)p.Y, 2 * stroke, five);
                 }
 
-                canvas.DrawText(labels?[n] ?? $"{face.Index} {face.Detection.Score:F2}", (float)face.Box.X, (float)face.Box.Y - stroke, font, text);
+                canvas.DrawText(labels?[n] ?? $"{face.Index} {face.DetectorScore:F2}", (float)face.Box.X, (float)face.Box.Y - stroke, font, text);
             }
         }
 

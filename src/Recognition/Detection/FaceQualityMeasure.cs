@@ -17,6 +17,10 @@ public static class FaceQualityMeasure
     public static FaceQuality Measure(DetectedFace face, ReadOnlySpan<FacePoint> fivePoints, RgbImage alignedChip) =>
         new(face.Box.Size, face.Score, LaplacianVariance(alignedChip), Roll(fivePoints), Yaw(fivePoints), Pitch(fivePoints));
 
+    /// <summary>A face chip the caller declared aligned: its size and the sharpness of what the model is shown; no detector, no pose.</summary>
+    public static FaceQuality MeasureChip(RgbImage image, RgbImage modelView) =>
+        new(Math.Min(image.Width, image.Height), null, LaplacianVariance(modelView), null, null, null);
+
     /// <summary>Variance of the 4-neighbour Laplacian over the grey image (interior pixels).</summary>
     public static double LaplacianVariance(RgbImage image)
     {

@@ -1,5 +1,5 @@
-using System.Numerics.Tensors;
 using FaceGrains.Recognition.Datasets;
+using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Images;
 using FaceGrains.Recognition.Similarity;
 
@@ -13,41 +13,35 @@ namespace FaceGrains.Recognition.Detection;
 /// </summary>
 public static class PhotoIdentification
 {
-    /// <param name="galleryFallbackToFixedCrop">Gallery images without a detectable face (face chips) are embedded with the model's fixed crop.</param>
-    public static PhotoIdentificationReport Run(FacePipeline pipeline, FolderDataset gallery, IReadOnlyList<string> probePhotos, double? threshold, bool galleryFallbackToFixedCrop = false)
+    /// <param name="galleryAligned">The gallery images are face chips already (enrolled as with aligned=true: no detection).</param>
+    public static PhotoIdentificationReport Run(FacePreparer preparer, FaceEmbedder embedder, FolderDataset gallery, IReadOnlyList<string> probePhotos, double? threshold, bool galleryAligned = false)
     {
-        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(preparer);
+        ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(gallery);
         ArgumentNullException.ThrowIfNull(probePhotos);
-        if (pipeline.Embedder is null)
-        {
-            throw new ArgumentException("The pipeline needs an embedder to identify.", nameof(pipeline));
-        }
-
-        var dim = pipeline.Embedder.EmbeddingSize;
+        var dim = embedder.EmbeddingSize;
         var enrolments = new List<PhotoEnrolment>();
         var names = new List<string>();
         var centroids = new List<float>();
         foreach (var identity in gallery.Identities)
         {
-            var centroid = new float[dim];
-            var count = 0;
+            var faces = new List<float[]>();
             foreach (var path in identity.ImagePaths)
             {
-                var result = pipeline.ForEnrolment(ImageDecoder.DecodeFile(path), galleryFallbackToFixedCrop);
-                enrolments.Add(new PhotoEnrolment(identity.Name, path, result.Accepted, result.Others.Count, result.Rejections, result.UsedFixedCrop));
-                if (result.Accepted)
+                var photo = preparer.Prepare(ImageDecoder.DecodeFile(path), FaceSelection.Largest, galleryAligned);
+                var problems = photo.HasFaces ? preparer.Enrolment.Check(photo.Faces[0].Quality).Select(p => p.Message).ToList() : [photo.Message];
+                enrolments.Add(new PhotoEnrolment(identity.Name, path, problems.Count == 0, photo.Others.Count, problems));
+                if (problems.Count == 0)
                 {
-                    TensorPrimitives.Add(centroid, result.Embedding!.Normalized, centroid);
-                    count++;
+                    faces.Add(embedder.Embed([photo.Faces[0]])[0].Normalized);
                 }
             }
 
-            if (count > 0)
+            if (faces.Count > 0)
             {
-                VectorMath.L2Normalize(centroid);
                 names.Add(identity.Name);
-                centroids.AddRange(centroid);
+                centroids.AddRange(VectorMath.Centroid(faces, dim));
             }
         }
 
@@ -56,17 +50,19 @@ public static class PhotoIdentification
         var answers = new List<PhotoAnswer>();
         foreach (var path in probePhotos)
         {
-            var photo = pipeline.ForIdentification(ImageDecoder.DecodeFile(path));
+            var photo = preparer.Prepare(ImageDecoder.DecodeFile(path), FaceSelection.Every);
+            var embeddings = embedder.Embed(photo.Faces);
             var faces = new List<FaceAnswer>();
-            foreach (var face in photo.Faces)
+            for (var f = 0; f < photo.Faces.Count; f++)
             {
+                var face = photo.Faces[f];
                 if (names.Count == 0)
                 {
                     faces.Add(new FaceAnswer(face, null, 0, null, 0));
                     continue;
                 }
 
-                SimilarityKernels.ScoreAll(face.Embedding!.Normalized, matrix, dim, scores);
+                SimilarityKernels.ScoreAll(embeddings[f].Normalized, matrix, dim, scores);
                 var top = TopK.Select(scores, Math.Min(2, names.Count));
                 var best = top[0];
                 var identity = threshold is { } t && best.Score < t ? null : names[best.Index];
@@ -81,10 +77,10 @@ public static class PhotoIdentification
 }
 
 /// <summary>One gallery image: enrolled or not, and why not.</summary>
-public sealed record PhotoEnrolment(string Identity, string Path, bool Accepted, int OtherFaces, IReadOnlyList<string> Rejections, bool UsedFixedCrop);
+public sealed record PhotoEnrolment(string Identity, string Path, bool Accepted, int OtherFaces, IReadOnlyList<string> Rejections);
 
 /// <summary>One face of a probe photo: the answer (null = no-correspondence), its score, the nearest identity and the runner-up's score.</summary>
-public sealed record FaceAnswer(FaceObservation Face, string? Identity, float Score, string? Nearest, float SecondScore);
+public sealed record FaceAnswer(PreparedFace Face, string? Identity, float Score, string? Nearest, float SecondScore);
 
 /// <summary>Every face of one probe photo, or why it has none.</summary>
 public sealed record PhotoAnswer(string Path, PhotoOutcome Outcome, string Message, IReadOnlyList<FaceAnswer> Faces);

@@ -21,13 +21,6 @@ public sealed record EmbedderOptions
     /// </summary>
     public int MaxBatchSize { get; init; } = 32;
 
-    /// <summary>
-    /// Embed each face and its mirror image and take the mean of the two outputs (test-time flip). Default false:
-    /// it runs the model twice per face. On LFW View 2 with alignment it lifts the imported model from 98.88 % to
-    /// 99.10 % (docs/BENCHMARKS.md). A gallery and its calibration must be embedded with the same setting.
-    /// </summary>
-    public bool FlipAverage { get; init; }
-
     public void Validate()
     {
         if (IntraOpNumThreads < 0)

@@ -66,6 +66,8 @@ public sealed class FaceEmbedder : IDisposable
             throw new InvalidModelException(version.OnnxPath, "the file does not exist.");
         }
 
+        CheckOnnxHash(version);
+
         sessionOptions = CreateSessionOptions(options, out var providers);
         Providers = providers;
         try
@@ -149,15 +151,28 @@ public sealed class FaceEmbedder : IDisposable
         }
     }
 
+    /// <summary>Faces prepared by this version's <see cref="Detection.FacePreparer"/>, embedded: the served path's embedding.</summary>
+    public FaceEmbedding[] Embed(IReadOnlyList<Detection.PreparedFace> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        return Embed(faces.Select(f => f.Image).ToList(), faces.Select(f => f.Crop).ToList());
+    }
+
     /// <summary>
-    /// Preprocesses each face as the manifest says (with <paramref name="crop"/>, or the manifest's default crop)
-    /// straight into the batch input buffer, and embeds it.
+    /// Low-level: preprocesses each image with <paramref name="crop"/> (or the manifest's fixed crop) and the rest of the
+    /// recipe straight into the batch input buffer, and embeds it. The caller chooses the crop, so application paths
+    /// go through <see cref="Detection.FacePreparer"/> instead; this serves tests of the model itself.
     /// </summary>
     public FaceEmbedding[] Embed(IReadOnlyList<RgbImage> faces, CropPolicy? crop = null)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentNullException.ThrowIfNull(faces);
         crop?.Validate();
+        return Embed(faces, faces.Select(_ => crop).ToList());
+    }
+
+    private FaceEmbedding[] Embed(IReadOnlyList<RgbImage> faces, IReadOnlyList<CropPolicy?> crops)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
         var results = new FaceEmbedding[faces.Count];
         if (faces.Count == 0)
         {
@@ -175,7 +190,7 @@ public sealed class FaceEmbedder : IDisposable
                 for (var i = 0; i < batch; i++)
                 {
                     var face = faces[start + i] ?? throw new ArgumentException($"Face {start + i} is null.", nameof(faces));
-                    Preprocessor.ToTensor(face, spec, crop, buffers.Input.AsSpan(i * inputSize, inputSize));
+                    Preprocessor.ToTensor(face, spec, crops[start + i], buffers.Input.AsSpan(i * inputSize, inputSize));
                 }
 
                 Infer(buffers, batch);
@@ -237,6 +252,22 @@ public sealed class FaceEmbedder : IDisposable
             {
                 TensorPrimitives.Divide(row, norm, target);
             }
+        }
+    }
+
+    /// <summary>The ONNX file must be the one the version id was computed over: a swapped or damaged file is refused at load.</summary>
+    private static void CheckOnnxHash(ModelVersion version)
+    {
+        if (version.Manifest.OnnxSha256.Length == 0)
+        {
+            return; // a manifest built in memory, never published
+        }
+
+        using var file = File.OpenRead(version.OnnxPath);
+        var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+        if (actual != version.Manifest.OnnxSha256)
+        {
+            throw new InvalidModelException(version.OnnxPath, $"its sha256 is {actual}, but model version {version.ShortId} was published with {version.Manifest.OnnxSha256}: the file was replaced or damaged.");
         }
     }
 
@@ -379,15 +410,15 @@ public sealed class FaceEmbedder : IDisposable
         }
     }
 
-    /// <summary>Runs the first <paramref name="batch"/> images in the buffers, padding to the model's fixed batch size if it has one.</summary>
     /// <summary>
-    /// The model's output for the first <paramref name="batch"/> inputs; with <see cref="EmbedderOptions.FlipAverage"/>,
-    /// the mean of the outputs for each input and its mirror image (the input buffer is left mirrored).
+    /// The model's output for the first <paramref name="batch"/> inputs; when the recipe says
+    /// <see cref="PreprocessingSpec.FlipAverage"/>, the mean of the outputs for each input and its mirror image (the input
+    /// buffer is left mirrored).
     /// </summary>
     private void Infer(EmbedderBuffers buffers, int batch)
     {
         Run(buffers, batch);
-        if (!Options.FlipAverage)
+        if (!Manifest.Preprocessing.FlipAverage)
         {
             return;
         }

@@ -79,6 +79,19 @@ public static class OpenSetMetrics
         return new OpenSetResult(mated.Count, nonMated.Count, cmc[0], cmc, targets, DetCurve(tops, hits, mated.Count));
     }
 
+    /// <summary>
+    /// FPIR and FNIR (rank 1) at a given threshold: what a gallery deciding at <paramref name="threshold"/> would answer on
+    /// these searches. Unlike <see cref="Compute"/>'s FNIR at a target FPIR, the threshold is not chosen on the searches.
+    /// </summary>
+    public static (double Fpir, double Fnir) AtThreshold(IReadOnlyList<MatedSearch> mated, IReadOnlyList<NonMatedSearch> nonMated, double threshold)
+    {
+        ArgumentNullException.ThrowIfNull(mated);
+        ArgumentNullException.ThrowIfNull(nonMated);
+        var falsePositives = nonMated.Count(s => s.Candidates.Count > 0 && s.Candidates[0].Score >= threshold);
+        var hits = mated.Count(s => s.Candidates.Count > 0 && s.Candidates[0].IdentityId == s.MatedIdentityId && s.Candidates[0].Score >= threshold);
+        return (nonMated.Count == 0 ? double.NaN : (double)falsePositives / nonMated.Count, mated.Count == 0 ? double.NaN : 1 - ((double)hits / mated.Count));
+    }
+
     private static FnirAtFpir AtFpir(double target, double[] topsDescending, double[] hitsDescending, int matedCount, int rank)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(target);

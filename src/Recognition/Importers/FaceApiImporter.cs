@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Models;
 using FaceGrains.Recognition.Preprocessing;
 
@@ -23,15 +24,10 @@ public static class FaceApiImporter
     private static readonly float[] MeanRgb = [122.782f, 117.001f, 104.298f];
 
     /// <summary>
-    /// The model's native framing: a face chip (as face-api.js and dlib cut them) shown whole, padded to a square.
+    /// The fixed crop for images declared to be face chips already: the chip (as face-api.js and dlib cut them) shown
+    /// whole, padded to a square, the model's native framing.
     /// </summary>
-    public static readonly CropPolicy DefaultCrop = CropPolicy.FitWhole;
-
-    /// <summary>
-    /// Preset "lfw": the fixed crop of LFW's 250×250 deep-funneled frames that scored best in the crop study
-    /// (docs/BENCHMARKS.md): a square of 0.46 × the image side, centred 0.55 down.
-    /// </summary>
-    public static readonly CropPolicy LfwCrop = new() { Side = 0.46, CenterX = 0.5, CenterY = 0.55 };
+    public static readonly CropPolicy ChipCrop = CropPolicy.FitWhole;
 
     /// <summary>
     /// Returns the store's imported version if there is one, otherwise imports it. Versions are immutable:
@@ -46,11 +42,23 @@ public static class FaceApiImporter
     }
 
     /// <summary>
-    /// The dlib chip template (150×150, padding 0.25, as dlib's face recognition example cuts chips) and face crop
-    /// "auto": photos are aligned; the fixed crop serves already-cropped faces when asked for.
+    /// The served recipe: photos are aligned onto dlib's chip template (150×150, padding 0.25, as dlib's face recognition
+    /// example cuts chips) with the landmark input drawn as TensorFlow resizes it (LFW View 2: 98.88 %); images declared
+    /// to be face chips are shown whole (<see cref="ChipCrop"/>); one embedding per face.
     /// </summary>
-    public static PreprocessingSpec WithAlignment(PreprocessingSpec spec) =>
-        spec with { FaceCrop = PreprocessingSpec.AutoFaceCrop, AlignTemplate = FaceTemplate.DlibChip150 };
+    public static PreprocessingSpec Recipe { get; } = new()
+    {
+        Width = FaceRecognitionNetGraph.InputSize,
+        Height = FaceRecognitionNetGraph.InputSize,
+        ChannelOrder = "rgb",
+        Mean = MeanRgb,
+        Std = [255f, 255f, 255f],
+        Resize = PreprocessingSpec.TensorFlowBilinearResize,
+        FaceCrop = PreprocessingSpec.AlignFaceCrop,
+        AlignTemplate = FaceTemplate.DlibChip150,
+        LandmarkInput = PreprocessingSpec.TensorFlowLandmarkInput,
+        Crop = ChipCrop,
+    };
 
     public static ModelVersion Import(ModelStore store, string cacheDirectory, Action<string>? log = null)
     {
@@ -67,7 +75,9 @@ public static class FaceApiImporter
 
         log?.Invoke($"read {weights.Count} tensors; building the ONNX graph");
         var onnx = FaceRecognitionNetGraph.Build(weights);
-        return store.Publish(onnx, CreateManifest(WeightsSha256(shards)));
+        var version = store.Publish(onnx, CreateManifest(WeightsSha256(shards)));
+        ShippedCalibrations.Install(version, log);
+        return version;
     }
 
     private static ModelManifest CreateManifest(string weightsSha256) => new()
@@ -76,17 +86,7 @@ public static class FaceApiImporter
         InputName = FaceRecognitionNetGraph.InputName,
         OutputName = FaceRecognitionNetGraph.OutputName,
         EmbeddingSize = FaceRecognitionNetGraph.EmbeddingSize,
-        Preprocessing = WithAlignment(new PreprocessingSpec
-        {
-            Width = FaceRecognitionNetGraph.InputSize,
-            Height = FaceRecognitionNetGraph.InputSize,
-            ChannelOrder = "rgb",
-            Mean = MeanRgb,
-            Std = [255f, 255f, 255f],
-            Crop = DefaultCrop,
-            CropPresets = new() { ["lfw"] = LfwCrop },
-            Resize = PreprocessingSpec.TensorFlowBilinearResize,
-        }),
+        Preprocessing = Recipe,
         Distance = "cosine",
         Provenance = new ModelProvenance
         {

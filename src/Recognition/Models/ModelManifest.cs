@@ -6,18 +6,24 @@ namespace FaceGrains.Recognition.Models;
 
 /// <summary>
 /// Everything the serving path needs to know about one model version, stored as
-/// <c>manifest.json</c> next to <c>model.onnx</c>. The version id is the sha256 of the ONNX bytes.
+/// <c>manifest.json</c> next to <c>model.onnx</c>. The version id covers the ONNX bytes and the serving recipe
+/// (<see cref="VersionIdFor"/>): the same network served another way is another version.
 /// </summary>
 public sealed record ModelManifest
 {
-    public const int CurrentFormat = 1;
+    /// <summary>2: the recipe (face preparation, flip averaging) is part of the version id. Format 1 ids were the ONNX hash alone.</summary>
+    public const int CurrentFormat = 2;
 
     [JsonPropertyName("format")]
     public int Format { get; init; } = CurrentFormat;
 
-    /// <summary>sha256 (hex) of model.onnx; filled in by the model store.</summary>
+    /// <summary>The version id (<see cref="VersionIdFor"/>); filled in by the model store.</summary>
     [JsonPropertyName("id")]
     public string Id { get; init; } = "";
+
+    /// <summary>sha256 (hex) of model.onnx; filled in by the model store and checked when the model is loaded.</summary>
+    [JsonPropertyName("onnx_sha256")]
+    public string OnnxSha256 { get; init; } = "";
 
     /// <summary>Human name, e.g. "dlib-resnet-faceapi".</summary>
     [JsonPropertyName("name")]
@@ -36,6 +42,7 @@ public sealed record ModelManifest
     [JsonPropertyName("embedding_size")]
     public int EmbeddingSize { get; init; }
 
+    /// <summary>The serving recipe: how a photo becomes the model's input (see <see cref="PreprocessingSpec"/>).</summary>
     [JsonPropertyName("preprocessing")]
     public PreprocessingSpec Preprocessing { get; init; } = new();
 
@@ -62,6 +69,18 @@ public sealed record ModelManifest
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
+    /// <summary>
+    /// The id of the version made of the ONNX file with sha256 <paramref name="onnxSha256"/> served with
+    /// <paramref name="recipe"/>: sha256 over both, so a recipe can never change under a stored embedding.
+    /// </summary>
+    public static string VersionIdFor(string onnxSha256, PreprocessingSpec recipe)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(onnxSha256);
+        ArgumentNullException.ThrowIfNull(recipe);
+        var text = $"facegrains model version\nonnx sha256 {onnxSha256}\nrecipe sha256 {recipe.Fingerprint()}\n";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
     public static ModelManifest FromJson(string json)
     {
         var manifest = JsonSerializer.Deserialize<ModelManifest>(json, JsonOptions)
@@ -74,7 +93,9 @@ public sealed record ModelManifest
     {
         if (Format != CurrentFormat)
         {
-            throw new InvalidDataException($"Model manifest format {Format} is not supported (expected {CurrentFormat}).");
+            throw new InvalidDataException(Format < CurrentFormat
+                ? $"Model manifest format {Format} was written by an earlier FaceGrains, whose version ids did not cover the serving recipe; import the model again (e.g. `facegrains models import-faceapi`)."
+                : $"Model manifest format {Format} is not supported (expected {CurrentFormat}).");
         }
 
         if (EmbeddingSize <= 0)
@@ -99,5 +120,9 @@ public sealed record ModelManifest
         }
 
         Preprocessing.Validate();
+        if (Id.Length > 0 && OnnxSha256.Length > 0 && Id != VersionIdFor(OnnxSha256, Preprocessing))
+        {
+            throw new InvalidDataException($"Model manifest {Id} does not match its recipe and ONNX hash (was it edited?): the recipe is part of the version id; derive a new version instead (`facegrains models derive`).");
+        }
     }
 }

@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
+using FaceGrains.Recognition.Preprocessing;
 
 namespace FaceGrains.Recognition.Models;
 
 /// <summary>
-/// Content-addressed local model store: <c>&lt;root&gt;/&lt;sha256 of model.onnx&gt;/{model.onnx, manifest.json}</c>.
-/// Versions are immutable; publishing the same bytes twice returns the existing version.
+/// Content-addressed local model store: <c>&lt;root&gt;/&lt;version id&gt;/{model.onnx, manifest.json}</c>, the id covering
+/// the ONNX bytes and the serving recipe (<see cref="ModelManifest.VersionIdFor"/>). Versions are immutable; publishing
+/// the same bytes with the same recipe twice returns the existing version.
 /// </summary>
 public sealed class ModelStore
 {
@@ -23,8 +25,16 @@ public sealed class ModelStore
     {
         ArgumentNullException.ThrowIfNull(onnx);
         ArgumentNullException.ThrowIfNull(manifest);
-        var id = Convert.ToHexStringLower(SHA256.HashData(onnx));
-        var stamped = manifest with { Id = id, CreatedUtc = manifest.CreatedUtc == default ? DateTimeOffset.UtcNow : manifest.CreatedUtc };
+        manifest.Preprocessing?.Validate();
+        var onnxSha = Convert.ToHexStringLower(SHA256.HashData(onnx));
+        var id = ModelManifest.VersionIdFor(onnxSha, manifest.Preprocessing!);
+        var stamped = manifest with
+        {
+            Format = ModelManifest.CurrentFormat,
+            Id = id,
+            OnnxSha256 = onnxSha,
+            CreatedUtc = manifest.CreatedUtc == default ? DateTimeOffset.UtcNow : manifest.CreatedUtc,
+        };
         stamped.Validate();
 
         var dir = Path.Combine(Root, id);
@@ -52,7 +62,29 @@ public sealed class ModelStore
         return Get(id);
     }
 
-    /// <summary>Every version in the store, newest first.</summary>
+    /// <summary>
+    /// The same network served with another recipe: a new version (its own id, calibration and gallery) whose ONNX file
+    /// is a copy of <paramref name="version"/>'s. How experiments such as flip averaging or a fixed crop are evaluated and
+    /// served, since no command or silo setting may change a version's recipe.
+    /// </summary>
+    public ModelVersion Derive(ModelVersion version, PreprocessingSpec recipe, string? name = null, string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(recipe);
+        var source = version.Manifest;
+        var notes = string.IsNullOrWhiteSpace(note) ? source.Provenance.Notes : $"{source.Provenance.Notes} Derived from {version.Id}: {note}".Trim();
+        return Publish(File.ReadAllBytes(version.OnnxPath), source with
+        {
+            Name = name ?? source.Name,
+            Preprocessing = recipe,
+            CreatedUtc = DateTimeOffset.UtcNow,
+            Thresholds = [],
+            Evaluation = [],
+            Provenance = source.Provenance with { Notes = notes },
+        });
+    }
+
+    /// <summary>Every version in the store, newest first. Folders written by an earlier manifest format are left out (see <see cref="Get"/>).</summary>
     public IReadOnlyList<ModelVersion> List()
     {
         if (!Directory.Exists(Root))
@@ -64,7 +96,7 @@ public sealed class ModelStore
         foreach (var dir in Directory.EnumerateDirectories(Root))
         {
             var name = Path.GetFileName(dir);
-            if (name.StartsWith('.') || !File.Exists(Path.Combine(dir, ManifestFileName)))
+            if (name.StartsWith('.') || !File.Exists(Path.Combine(dir, ManifestFileName)) || IsEarlierFormat(dir))
             {
                 continue;
             }
@@ -80,7 +112,7 @@ public sealed class ModelStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idOrPrefix);
         var exact = Path.Combine(Root, idOrPrefix);
-        if (idOrPrefix.Length == 64 && File.Exists(Path.Combine(exact, ManifestFileName)))
+        if (idOrPrefix.Length == 64 && idOrPrefix.All(char.IsAsciiHexDigit) && File.Exists(Path.Combine(exact, ManifestFileName)))
         {
             return Load(exact);
         }
@@ -91,9 +123,14 @@ public sealed class ModelStore
         }
 
         var matches = List().Where(v => v.Id.StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
+        var earlier = Directory.Exists(Root)
+            ? Directory.EnumerateDirectories(Root).Where(d => Path.GetFileName(d).StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase) && IsEarlierFormat(d)).ToList()
+            : [];
         return matches.Count switch
         {
             1 => matches[0],
+            0 when earlier.Count > 0 => throw new ModelNotFoundException(
+                $"Model version '{idOrPrefix}' in {Root} was written by an earlier FaceGrains (manifest format < {ModelManifest.CurrentFormat}), whose ids did not cover the serving recipe. Import the model again (`facegrains models import-faceapi`); it gets a new id."),
             0 => throw new ModelNotFoundException($"No model version '{idOrPrefix}' in {Root}. `facegrains models list` shows what is there."),
             _ => throw new ModelNotFoundException($"Model id prefix '{idOrPrefix}' is ambiguous ({matches.Count} versions)."),
         };
@@ -105,16 +142,39 @@ public sealed class ModelStore
         return version is not null;
     }
 
-    /// <summary>Replaces the manifest of an existing version (thresholds and evaluation results are added after publishing).</summary>
+    /// <summary>
+    /// Replaces the manifest of an existing version (thresholds and evaluation results are added after publishing). The
+    /// recipe and the ONNX hash make the id, so a manifest that changes either is refused: derive a version instead.
+    /// </summary>
     public ModelVersion UpdateManifest(ModelManifest manifest)
     {
+        ArgumentNullException.ThrowIfNull(manifest);
         var current = Get(manifest.Id);
         manifest.Validate();
+        if (manifest.OnnxSha256 != current.Manifest.OnnxSha256 || manifest.Preprocessing.Fingerprint() != current.Manifest.Preprocessing.Fingerprint())
+        {
+            throw new InvalidOperationException($"The recipe and the ONNX file of model version {current.ShortId} are part of its id and cannot change; derive a new version (`facegrains models derive`).");
+        }
+
         var path = Path.Combine(Root, current.Id, ManifestFileName);
         var temp = path + ".tmp";
         File.WriteAllText(temp, manifest.ToJson());
         File.Move(temp, path, overwrite: true);
         return Get(current.Id);
+    }
+
+    /// <summary>Whether a version folder's manifest declares a format older than this code reads.</summary>
+    private static bool IsEarlierFormat(string dir)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, ManifestFileName)));
+            return document.RootElement.TryGetProperty("format", out var format) && format.TryGetInt32(out var value) && value < ModelManifest.CurrentFormat;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false; // not ours to judge here: Load reports it
+        }
     }
 
     private static ModelVersion Load(string dir)

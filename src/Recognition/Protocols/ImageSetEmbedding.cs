@@ -1,12 +1,13 @@
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Images;
-using FaceGrains.Recognition.Preprocessing;
 
 namespace FaceGrains.Recognition.Protocols;
 
 /// <summary>
-/// Embeddings of a list of image files, row i for file i. Files that fail to decode are kept as
-/// zero rows, flagged in <see cref="Rejected"/> with the reason, so one bad image never stops an evaluation.
+/// Embeddings of a list of image files, row i for file i, each prepared as the gallery serves it. Files that fail to
+/// decode, hold no face or (enrolment images) fail the quality gate are kept as zero rows, flagged in
+/// <see cref="Rejected"/> with the reason, so one bad image never stops an evaluation.
 /// </summary>
 public sealed class ImageSetEmbedding
 {
@@ -35,27 +36,44 @@ public sealed class ImageSetEmbedding
     public ReadOnlySpan<float> Row(int index) => Normalized.AsSpan(index * Dimension, Dimension);
 
     /// <summary>
-    /// Decodes and preprocesses one batch on the thread pool while the previous batch is in ONNX Runtime,
-    /// so decoding hides behind inference.
+    /// Decodes each image and prepares its face with <paramref name="preparer"/> (the served path: the version's recipe)
+    /// on the thread pool while the previous batch is in ONNX Runtime, so preparation hides behind inference.
     /// </summary>
-    /// <param name="prepare">
-    /// When set, turns each decoded image into the face the model sees (e.g. an aligned chip) in place of
-    /// <paramref name="crop"/>, which then frames that result; null from it means "no face": the file is rejected.
-    /// </param>
-    public static ImageSetEmbedding Embed(FaceEmbedder embedder, IReadOnlyList<string> paths, CropPolicy? crop, Action<int, int>? progress = null, Func<RgbImage, RgbImage?>? prepare = null)
+    /// <param name="selection">Which face stands for an image (<see cref="FaceSelection.Largest"/> as the gallery enrols and verifies, <see cref="FaceSelection.Central"/> for LFW's framed subjects).</param>
+    /// <param name="enrolment">Images for which this returns true must pass the enrolment quality gate, as the gallery's enrolment does; others are probes, taken as they are.</param>
+    /// <param name="aligned">The images are face chips already (taken whole under the recipe's fixed crop, no detection), as enrolling with aligned=true.</param>
+    public static ImageSetEmbedding Embed(FaceEmbedder embedder, FacePreparer preparer, IReadOnlyList<string> paths, FaceSelection selection, Func<int, bool>? enrolment = null, bool aligned = false, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(preparer);
         ArgumentNullException.ThrowIfNull(paths);
+        if (preparer.Recipe.Fingerprint() != embedder.Manifest.Preprocessing.Fingerprint())
+        {
+            throw new ArgumentException($"The preparer follows another recipe than model version {embedder.Version.ShortId}'s.", nameof(preparer));
+        }
+
+        if (selection == FaceSelection.Every)
+        {
+            throw new ArgumentException("One embedding per image: select the largest or the central face.", nameof(selection));
+        }
+
         var dim = embedder.EmbeddingSize;
         var tensorSize = embedder.InputSize;
         var batch = embedder.MaxBatchSize;
-        var spec = embedder.Manifest.Preprocessing;
         var normalized = new float[paths.Count * dim];
         var raw = new float[paths.Count * dim];
         var rejected = new Dictionary<int, string>();
         var rejectedLock = new Lock();
         var scratchNormalized = new float[batch * dim];
         var scratchRaw = new float[batch * dim];
+
+        void Reject(int index, string reason)
+        {
+            lock (rejectedLock)
+            {
+                rejected[index] = reason;
+            }
+        }
 
         // Each prepared batch: its tensor, and which file indices (that decoded) are in it, in order.
         (float[] Tensor, int[] Indices) Prepare(int start)
@@ -67,34 +85,33 @@ public sealed class ImageSetEmbedding
             {
                 try
                 {
-                    var image = ImageDecoder.DecodeFile(paths[start + i]);
-                    var face = prepare is null ? image : prepare(image);
-                    if (face is null)
+                    var photo = preparer.Prepare(ImageDecoder.DecodeFile(paths[start + i]), selection, aligned);
+                    if (!photo.HasFaces)
                     {
-                        lock (rejectedLock)
-                        {
-                            rejected[start + i] = "no face found";
-                        }
-
+                        Reject(start + i, photo.Message);
                         return;
                     }
 
-                    Preprocessor.ToTensor(face, spec, crop, tensor.AsSpan(i * tensorSize, tensorSize));
+                    var face = photo.Faces[0];
+                    if (enrolment?.Invoke(start + i) == true && preparer.Enrolment.Check(face.Quality) is { Count: > 0 } problems)
+                    {
+                        Reject(start + i, "not enrolled: " + string.Join("; ", problems.Select(p => p.Message)));
+                        return;
+                    }
+
+                    preparer.WriteInput(face, tensor.AsSpan(i * tensorSize, tensorSize));
                     ok[i] = true;
                 }
                 catch (Exception e) when (e is ImageRejectedException or IOException or UnauthorizedAccessException)
                 {
-                    lock (rejectedLock)
-                    {
-                        rejected[start + i] = e.Message;
-                    }
+                    Reject(start + i, e.Message);
                 }
             });
 
             var indices = Enumerable.Range(0, count).Where(i => ok[i]).ToArray();
             if (indices.Length != count)
             {
-                // Close the gaps so only decoded images go to the model.
+                // Close the gaps so only prepared faces go to the model.
                 for (var k = 0; k < indices.Length; k++)
                 {
                     tensor.AsSpan(indices[k] * tensorSize, tensorSize).CopyTo(tensor.AsSpan(k * tensorSize, tensorSize));

@@ -1,6 +1,6 @@
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Evaluation;
-using FaceGrains.Recognition.Preprocessing;
 using FaceGrains.Recognition.Similarity;
 
 namespace FaceGrains.Recognition.Protocols;
@@ -16,8 +16,11 @@ public static class LfwVerificationProtocol
     /// <summary>A pair with an unreadable image scores this: below every cosine, so it counts as "different".</summary>
     private const double UnreadableScore = -2.0;
 
-    /// <param name="prepare">Optional image → face step (alignment); see <see cref="ImageSetEmbedding.Embed"/>.</param>
-    public static LfwVerificationReport Run(FaceEmbedder embedder, string lfwDirectory, CropPolicy? crop, Action<int, int>? progress = null, Func<Images.RgbImage, Images.RgbImage?>? prepare = null)
+    /// <summary>
+    /// Each image's subject is the face nearest its centre (<see cref="FaceSelection.Central"/>: LFW frames its subject),
+    /// prepared by the version's recipe; an image without a face makes its pairs count as "different".
+    /// </summary>
+    public static LfwVerificationReport Run(FaceEmbedder embedder, FacePreparer preparer, string lfwDirectory, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         var pairsPath = Path.Combine(lfwDirectory, PairsFileName);
@@ -29,7 +32,7 @@ public static class LfwVerificationProtocol
         var pairs = LfwPairs.Read(pairsPath);
         var relative = pairs.SelectMany(p => new[] { p.FirstPath, p.SecondPath }).Distinct(StringComparer.Ordinal).ToList();
         var index = relative.Select((path, i) => (path, i)).ToDictionary(x => x.path, x => x.i, StringComparer.Ordinal);
-        var embeddings = ImageSetEmbedding.Embed(embedder, relative.Select(r => Path.Combine(lfwDirectory, r)).ToList(), crop, progress, prepare);
+        var embeddings = ImageSetEmbedding.Embed(embedder, preparer, relative.Select(r => Path.Combine(lfwDirectory, r)).ToList(), FaceSelection.Central, progress: progress);
 
         var scores = new double[pairs.Count];
         var genuine = new bool[pairs.Count];

@@ -1,53 +1,53 @@
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Evaluation;
-using FaceGrains.Recognition.Preprocessing;
 using FaceGrains.Recognition.Similarity;
 
 namespace FaceGrains.Recognition.Protocols;
 
 /// <summary>
-/// Offline open-set identification: each known identity's gallery entry is the centroid (L2-normalised
-/// mean of its enrolled embeddings); each probe is scored against every centroid by cosine and its
-/// candidate list is the top <see cref="CandidateCount"/>.
+/// Offline open-set identification, computed as the gallery does it: every image prepared by the version's recipe
+/// (the largest face; enrolment images through the enrolment quality gate), each known identity's gallery entry the
+/// centroid of its enrolled embeddings (<see cref="VectorMath.Centroid"/>), each probe scored against every centroid by
+/// cosine, its candidate list the top <see cref="CandidateCount"/>.
 /// </summary>
 public static class OpenSetProtocol
 {
     public const int CandidateCount = 20;
 
-    /// <param name="prepare">Optional image → face step (alignment); see <see cref="ImageSetEmbedding.Embed"/>.</param>
-    public static OpenSetReport Run(FaceEmbedder embedder, OpenSetSplit split, CropPolicy? crop, Action<int, int>? progress = null, Func<Images.RgbImage, Images.RgbImage?>? prepare = null)
+    /// <param name="aligned">The images are face chips already (as the gallery's aligned=true): no detection.</param>
+    public static OpenSetReport Run(FaceEmbedder embedder, FacePreparer preparer, OpenSetSplit split, bool aligned = false, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(split);
         var paths = split.Known.SelectMany(k => k.Enrolled.Concat(k.Probes)).Concat(split.Unknown.SelectMany(u => u.Probes)).ToList();
         var row = paths.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i, StringComparer.Ordinal);
-        var embeddings = ImageSetEmbedding.Embed(embedder, paths, crop, progress, prepare);
+        var enrolled = split.Known.SelectMany(k => k.Enrolled).Select(p => row[p]).ToHashSet();
+        var embeddings = ImageSetEmbedding.Embed(embedder, preparer, paths, FaceSelection.Largest, enrolled.Contains, aligned, progress);
         var dim = embeddings.Dimension;
         bool Usable(string path) => !embeddings.Rejected.ContainsKey(row[path]);
 
         // Gallery: one centroid per known identity that has at least one readable enrolment image.
         var gallery = new List<float>();
         var galleryIds = new List<string>();
-        var enrolled = 0;
+        var enrolledFaces = new List<float>();
+        var enrolledOwners = new List<int>();
         foreach (var (identity, images, _) in split.Known)
         {
-            var centroid = new float[dim];
-            var count = 0;
-            foreach (var image in images.Where(Usable))
-            {
-                System.Numerics.Tensors.TensorPrimitives.Add(centroid, embeddings.Row(row[image]), centroid);
-                count++;
-            }
-
-            if (count == 0)
+            var faces = images.Where(Usable).Select(image => embeddings.Row(row[image]).ToArray()).ToList();
+            if (faces.Count == 0)
             {
                 continue;
             }
 
-            VectorMath.L2Normalize(centroid);
-            gallery.AddRange(centroid);
+            gallery.AddRange(VectorMath.Centroid(faces, dim));
+            foreach (var face in faces)
+            {
+                enrolledFaces.AddRange(face);
+                enrolledOwners.Add(galleryIds.Count);
+            }
+
             galleryIds.Add(identity);
-            enrolled += count;
         }
 
         var matrix = gallery.ToArray();
@@ -68,8 +68,11 @@ public static class OpenSetProtocol
         return new OpenSetReport(
             galleryIds.Count,
             split.Unknown.Count,
-            enrolled,
+            enrolledOwners.Count,
             OpenSetMetrics.Compute(mated, nonMated),
-            embeddings.Rejected.ToDictionary(kv => paths[kv.Key], kv => kv.Value));
+            embeddings.Rejected.ToDictionary(kv => paths[kv.Key], kv => kv.Value),
+            mated,
+            nonMated,
+            Calibration.ImpostorCalibration.GalleryHistogram(enrolledFaces.ToArray(), enrolledOwners, matrix, dim));
     }
 }

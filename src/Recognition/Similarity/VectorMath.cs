@@ -21,6 +21,24 @@ public static class VectorMath
         return norm;
     }
 
+    /// <summary>
+    /// An identity's centroid: the L2-normalised sum of its faces' L2-normalised embeddings, added in the order given.
+    /// The one definition the gallery, the evaluation protocols and the calibrations share, so their scores agree to
+    /// the last bit (float addition is not associative: the order is part of the definition).
+    /// </summary>
+    public static float[] Centroid(IEnumerable<float[]> embeddings, int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        var sum = new float[dimension];
+        foreach (var embedding in embeddings)
+        {
+            TensorPrimitives.Add(sum, embedding, sum);
+        }
+
+        L2Normalize(sum);
+        return sum;
+    }
+
     /// <summary>Dot product of two equally long vectors (cosine similarity when both are L2-normalised).</summary>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

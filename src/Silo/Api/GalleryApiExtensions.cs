@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using FaceGrains.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
 
@@ -17,11 +16,7 @@ public static class GalleryApiExtensions
             form.MultipartBodyLengthLimit = options.MaxRequestBytes;
             form.ValueCountLimit = options.MaxFilesPerRequest + 16;
         });
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        builder.Services.ConfigureHttpJsonOptions(json => GalleryJson.Configure(json.SerializerOptions));
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             // Routing answers 415 itself for a body that is not multipart (the endpoints declare what they accept): say what to send.
@@ -32,6 +27,7 @@ public static class GalleryApiExtensions
             }
         });
         builder.Services.AddExceptionHandler<GalleryExceptionHandler>();
+        builder.Services.AddSingleton<GalleryStatus>();
         builder.Services.AddOpenApi();
         return builder;
     }
@@ -48,10 +44,31 @@ public static class GalleryApiExtensions
         }
 
         app.MapGalleryEndpoints();
-        app.Lifetime.ApplicationStarted.Register(() =>
-            app.Logger.LogInformation(
-                "FaceGrains silo is up ({Profile} profile, gateway port {Gateway}); API at {Urls} (OpenAPI: /openapi/v1.json{Dashboard})",
-                options.Profile, options.GatewayPort, string.Join(", ", app.Urls), options.Dashboard ? ", dashboard: /dashboard" : ""));
+        app.Lifetime.ApplicationStarted.Register(() => _ = LogBannerAsync(app, options));
         return app;
+    }
+
+    /// <summary>The start-up banner: where the API is, the model version served, and the operating point with its threshold and calibration.</summary>
+    private static async Task LogBannerAsync(WebApplication app, SiloOptions options)
+    {
+        app.Logger.LogInformation(
+            "FaceGrains silo is up ({Profile} profile, gateway port {Gateway}); API at {Urls} (OpenAPI: /openapi/v1.json{Dashboard})",
+            options.Profile, options.GatewayPort, string.Join(", ", app.Urls), options.Dashboard ? ", dashboard: /dashboard" : "");
+        try
+        {
+            var status = await app.Services.GetRequiredService<GalleryStatus>().GetAsync(app.Lifetime.ApplicationStopping);
+            var op = status.Identify;
+            app.Logger.LogInformation(
+                "Model {Name} {Version} ({Recipe}). Identify: target FPIR {Target} at N = {N} identities → threshold {Threshold:F4}, calibration: {Source} ({Calibration})",
+                status.ModelName, status.ModelVersion[..12], status.Recipe, op.TargetFpir, op.GallerySize, op.Threshold, op.Source.ToString().ToLowerInvariant(), op.Calibration ?? op.Reason);
+            foreach (var problem in status.Problems)
+            {
+                app.Logger.LogError("{Problem}", problem);
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or OrleansException)
+        {
+            app.Logger.LogWarning("The operating point could not be read at start ({Message}); GET /health shows it.", e.Message);
+        }
     }
 }

@@ -9,7 +9,7 @@ public static class GalleryEndpoints
 {
     public static IEndpointRouteBuilder MapGalleryEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", Health).WithSummary("Liveness and the active model version.");
+        routes.MapGet("/health", Health).WithSummary("Liveness, the model version served with its recipe, and the identification operating point (target FPIR, threshold at the current gallery size, calibration source).");
         routes.MapGet("/models", (ModelStore store) => Results.Ok(store.List().Select(v => new
         {
             id = v.Id,
@@ -27,7 +27,7 @@ public static class GalleryEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Enrol one or more images (multipart file parts) under an identity; optional form field display_name.");
+            .WithSummary("Enrol photos (multipart file parts) under an identity: the largest face of each, detected, quality-checked and aligned; optional form field display_name; aligned=true for images that are aligned face chips already.");
         identities.MapGet("/", ListIdentities).Produces<IReadOnlyList<IdentitySummary>>().WithSummary("Every identity, ordered by id.");
         identities.MapGet("/{id}", GetIdentity).Produces<IdentityView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One identity and its faces.");
         identities.MapDelete("/{id}", Forget).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
@@ -41,7 +41,7 @@ public static class GalleryEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithTags("search")
-            .WithSummary("Open-set identification: one answer per probe image (an identity or no-correspondence). Query: target_fpir or threshold, candidates.");
+            .WithSummary("Open-set identification of every face in each probe photo: box, five points, quality, decision (an identity or no-correspondence), candidates. Query: target_fpir or threshold, candidates, aligned.");
         routes.MapPost("/verify", Verify)
             .Accepts<IFormFileCollection>("multipart/form-data")
             .Produces<VerificationAnswer>()
@@ -49,17 +49,35 @@ public static class GalleryEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithTags("search")
-            .WithSummary("1:1 verification: two image parts, or one image part and the form field identity. Query: target_fmr or threshold.");
+            .WithSummary("1:1 verification of the largest face of each image: two image parts, or one image part and the form field identity. Query: target_fmr or threshold, aligned.");
         return routes;
     }
 
-    /// <summary>The body of a successful identification.</summary>
-    public sealed record IdentifyResponse(IReadOnlyList<IdentificationAnswer> Answers);
+    /// <summary>The body of a successful identification: one answer per probe image, each with one answer per face.</summary>
+    public sealed record IdentifyResponse(IReadOnlyList<ProbeAnswer> Answers);
 
-    private static async Task<IResult> Health(IGrainFactory grains, SiloOptions options)
+    private static async Task<IResult> Health(GalleryStatus status, CancellationToken cancellationToken) =>
+        Results.Ok(await status.GetAsync(cancellationToken));
+
+    /// <summary>
+    /// aligned=true (query parameter or form field): the caller declares the images to be aligned face chips, which then
+    /// skip detection; anything else but "false" is refused.
+    /// </summary>
+    private static (bool Aligned, IResult? Problem) ReadAligned(HttpRequest request, IFormCollection? form)
     {
-        var registry = await grains.GetGrain<IModelRegistryGrain>(0).GetAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        return Results.Ok(new { status = "ok", profile = options.Profile.ToString().ToLowerInvariant(), model_version = registry.ActiveVersion });
+        var values = request.Query["aligned"].Concat(form?["aligned"] ?? default(Microsoft.Extensions.Primitives.StringValues)).ToList();
+        var aligned = false;
+        foreach (var value in values)
+        {
+            if (!bool.TryParse(value, out var parsed))
+            {
+                return (false, Problems.BadRequest("Bad aligned", $"aligned must be true or false (got '{value}')."));
+            }
+
+            aligned |= parsed;
+        }
+
+        return (aligned, null);
     }
 
     private static async Task<IResult> Enroll(string id, HttpRequest request, IGrainFactory grains, SiloOptions options, CancellationToken cancellationToken)
@@ -80,8 +98,14 @@ public static class GalleryEndpoints
             return Problems.BadRequest("No images", "The request has no file parts; send one part per image.");
         }
 
+        var (aligned, alignedProblem) = ReadAligned(request, upload.Form);
+        if (alignedProblem is not null)
+        {
+            return alignedProblem;
+        }
+
         var displayName = upload.Form.TryGetValue("display_name", out var name) && !string.IsNullOrWhiteSpace(name) ? name.ToString() : null;
-        var result = await grains.GetGrain<IIdentityGrain>(id).EnrollAsync(new EnrollRequest(upload.Images, displayName));
+        var result = await grains.GetGrain<IIdentityGrain>(id).EnrollAsync(new EnrollRequest(upload.Images, displayName, Aligned: aligned));
         if (result.Faces.Any(f => f.IsEnrolled))
         {
             return Results.Ok(result);
@@ -150,8 +174,14 @@ public static class GalleryEndpoints
             return Problems.BadRequest("No probes", "The request has no file parts; send one part per probe image.");
         }
 
-        var answers = await grains.GetGrain<IMatcherGrain>(0).IdentifyAsync(upload.Images, new IdentifyOptions(threshold, candidates));
-        if (answers.All(a => a.Decision == IdentifyDecision.Rejected))
+        var (aligned, alignedProblem) = ReadAligned(request, upload.Form);
+        if (alignedProblem is not null)
+        {
+            return alignedProblem;
+        }
+
+        var answers = await grains.GetGrain<IMatcherGrain>(0).IdentifyAsync(upload.Images, new IdentifyOptions(threshold, candidates, aligned));
+        if (answers.All(a => a.Rejection is not null))
         {
             var reasons = string.Join("; ", answers.Select(a => $"{a.FileName ?? $"#{a.ProbeIndex}"}: {a.Rejection?.Message}"));
             return Problems.Unprocessable("No usable probe", $"No probe image could be used: {reasons}", new Dictionary<string, object?> { ["answers"] = answers });
@@ -174,7 +204,13 @@ public static class GalleryEndpoints
             return problem;
         }
 
-        var identity = upload!.Form.TryGetValue("identity", out var i) && !string.IsNullOrWhiteSpace(i) ? i.ToString() : null;
+        var (aligned, alignedProblem) = ReadAligned(request, upload!.Form);
+        if (alignedProblem is not null)
+        {
+            return alignedProblem;
+        }
+
+        var identity = upload.Form.TryGetValue("identity", out var i) && !string.IsNullOrWhiteSpace(i) ? i.ToString() : null;
         VerifyRequest verify;
         if (identity is not null)
         {
@@ -188,7 +224,7 @@ public static class GalleryEndpoints
                 return Problems.BadRequest("Wrong number of images", $"With the field identity, send exactly one image part (got {upload.Images.Count}).");
             }
 
-            verify = new VerifyRequest(upload.Images[0], IdentityId: identity, Threshold: threshold);
+            verify = new VerifyRequest(upload.Images[0], IdentityId: identity, Threshold: threshold, Aligned: aligned);
         }
         else
         {
@@ -197,7 +233,7 @@ public static class GalleryEndpoints
                 return Problems.BadRequest("Wrong number of images", $"Send two image parts, or one image part and the field identity (got {upload.Images.Count} images).");
             }
 
-            verify = new VerifyRequest(upload.Images[0], Other: upload.Images[1], Threshold: threshold);
+            verify = new VerifyRequest(upload.Images[0], Other: upload.Images[1], Threshold: threshold, Aligned: aligned);
         }
 
         var answer = await grains.GetGrain<IMatcherGrain>(0).VerifyAsync(verify);
@@ -244,6 +280,8 @@ public static class GalleryEndpoints
             return (null, Problems.BadRequest("Two operating points", $"Give {targetName} or threshold, not both."));
         }
 
-        return (target is null && raw is null ? null : new ThresholdRequest(target, raw), null);
+        return (target is null && raw is null ? null
+            : targetName == "target_fmr" ? new ThresholdRequest(Threshold: raw, TargetFmr: target)
+            : new ThresholdRequest(target, raw), null);
     }
 }

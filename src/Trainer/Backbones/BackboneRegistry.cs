@@ -10,12 +10,12 @@ public static class BackboneRegistry
 
     public static IReadOnlyList<BackboneSpec> All { get; } =
     [
-        new("seed-resnet", 64, HalfMean, HalfStd, "bilinear", "full", "0.6,0.5,0.55", true, "3×3 stem (64), residual blocks 64-64-128-128-256-256-512-512 (stride 2 at each channel change), mean over H×W → 512-d"),
-        new("iresnet18", 112, HalfMean, HalfStd, "bilinear", "full", "0.6,0.5,0.55", true, "insightface IR blocks [2,2,2,2], BN-dropout-FC-BN head, 512-d"),
-        new("iresnet34", 112, HalfMean, HalfStd, "bilinear", "full", "0.6,0.5,0.55", true, "insightface IR blocks [3,4,6,3], BN-dropout-FC-BN head, 512-d"),
-        new("densenet121", 64, HalfMean, HalfStd, "bilinear", "full", "0.6,0.5,0.55", true, "dense blocks 6-12-24-16, growth 32, compression 0.5, 128-d"),
-        new("convnext-small", 64, HalfMean, HalfStd, "bilinear", "full", "0.6,0.5,0.55", true, "ConvNeXt-style: 7×7 depthwise, inverted bottleneck ×4, LayerNorm; stages 2-2-4-2, 256-d"),
-        new("dlib-resnet", 150, [122.782f, 117.001f, 104.298f], [255f, 255f, 255f], "tf-bilinear", "fit", "0.46,0.5,0.55", true, "dlib ResNet (face-api.js FaceRecognitionNet), 128-d; init 'faceapi' loads the imported weights"),
+        new("seed-resnet", 64, HalfMean, HalfStd, "bilinear", "full", true, "3×3 stem (64), residual blocks 64-64-128-128-256-256-512-512 (stride 2 at each channel change), mean over H×W → 512-d"),
+        new("iresnet18", 112, HalfMean, HalfStd, "bilinear", "full", true, "insightface IR blocks [2,2,2,2], BN-dropout-FC-BN head, 512-d"),
+        new("iresnet34", 112, HalfMean, HalfStd, "bilinear", "full", true, "insightface IR blocks [3,4,6,3], BN-dropout-FC-BN head, 512-d"),
+        new("densenet121", 64, HalfMean, HalfStd, "bilinear", "full", true, "dense blocks 6-12-24-16, growth 32, compression 0.5, 128-d"),
+        new("convnext-small", 64, HalfMean, HalfStd, "bilinear", "full", true, "ConvNeXt-style: 7×7 depthwise, inverted bottleneck ×4, LayerNorm; stages 2-2-4-2, 256-d"),
+        new("dlib-resnet", 150, [122.782f, 117.001f, 104.298f], [255f, 255f, 255f], "tf-bilinear", "fit", true, "dlib ResNet (face-api.js FaceRecognitionNet), 128-d; init 'faceapi' loads the imported weights"),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(b => b.Name).ToList();

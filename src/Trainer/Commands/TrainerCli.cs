@@ -125,7 +125,8 @@ public static class TrainerCli
         var run = new Option<string?>("--run") { Description = "Use this run's held-out (verification) identities; default every identity." };
         var data = new Option<string>("--data") { Description = "CFP folder-per-identity root.", DefaultValueFactory = _ => "../shared/data/cfp-train/images" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = default).", DefaultValueFactory = _ => 0 };
-        var command = new Command("eval-cfp", "Frontal-vs-profile verification EER of any ONNX model version on CFP identities.") { model, run, data, threads };
+        var aligned = new Option<bool>("--aligned") { Description = "Take the images as face chips (the recipe's fixed crop, no detection); default: detect and prepare each image's largest face as the gallery does." };
+        var command = new Command("eval-cfp", "Frontal-vs-profile verification EER of any ONNX model version on CFP identities, each image prepared by the version's recipe.") { model, run, data, threads, aligned };
         command.SetAction(parse =>
         {
             var home = FaceGrainsHome.Resolve(parse.GetValue(Home));
@@ -144,12 +145,14 @@ public static class TrainerCli
                 faces = TrainingRun.OpenDataset(parse.GetValue(data)!).Identities.SelectMany(i => i.ImagePaths.Select(p => (i.Name, p))).ToList();
             }
 
-            var result = FrontalProfileEvaluation.Run(version, faces, parse.GetValue(threads));
+            var (result, withoutFace) = FrontalProfileEvaluation.Run(version, faces, parse.GetValue(threads), home, parse.GetValue(aligned));
             var payload = new Dictionary<string, object>
             {
                 ["model"] = version.Id,
                 ["name"] = version.Manifest.Name,
                 ["identities"] = faces.Select(f => f.Item1).Distinct().Count(),
+                ["aligned"] = parse.GetValue(aligned),
+                ["images_without_face"] = withoutFace,
                 ["genuine_pairs"] = result.GenuineCount,
                 ["impostor_pairs"] = result.ImpostorCount,
                 ["frontal_profile_eer"] = result.Eer,

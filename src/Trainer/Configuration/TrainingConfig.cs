@@ -33,8 +33,6 @@ public sealed record TrainingConfig
     [JsonPropertyName("resize")] public string? Resize { get; init; }
     /// <summary>Crop policy text (CropPolicy.Parse); null = the backbone's default ("fit" for dlib-resnet, "full" otherwise).</summary>
     [JsonPropertyName("crop")] public string? Crop { get; init; }
-    /// <summary>Crop preset "lfw" written into the exported manifest (for LFW's 250×250 frames); null = the backbone's default.</summary>
-    [JsonPropertyName("lfw_crop")] public string? LfwCrop { get; init; }
 
     [JsonPropertyName("losses")] public List<LossConfig> Losses { get; init; } = [new LossConfig()];
     [JsonPropertyName("sampler")] public string Sampler { get; init; } = "shuffled";
@@ -205,7 +203,7 @@ public sealed record TrainingConfig
             Augment.Validate(errors);
         }
 
-        foreach (var (key, text) in new[] { ("crop", Crop), ("lfw_crop", LfwCrop) })
+        foreach (var (key, text) in new[] { ("crop", Crop) })
         {
             try
             {

@@ -1,46 +1,34 @@
+using FaceGrains.Recognition;
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Evaluation;
-using FaceGrains.Recognition.Images;
 using FaceGrains.Recognition.Models;
+using FaceGrains.Recognition.Protocols;
 using FaceGrains.Trainer.Training;
 
 namespace FaceGrains.Trainer.Evaluation;
 
 /// <summary>
 /// CFP-style frontal-vs-profile verification for any ONNX model version: every (frontal, profile) pair of the
-/// given identities, genuine when both show the same person; scored with the model's own preprocessing
-/// through ONNX Runtime. Used to compare the imported model with fine-tuned ones on identities neither trained on.
+/// given identities, genuine when both show the same person; each image prepared by the version's own recipe (the
+/// served path) and embedded through ONNX Runtime; images without a face are left out and counted. Used to compare the
+/// imported model with fine-tuned ones on identities neither trained on.
 /// </summary>
 public static class FrontalProfileEvaluation
 {
-    public static VerificationResult Run(ModelVersion model, IReadOnlyList<(string Identity, string Path)> faces, int threads)
+    /// <param name="aligned">The images are face chips: taken whole (the recipe's fixed crop), no detection.</param>
+    public static (VerificationResult Result, int ImagesWithoutFace) Run(ModelVersion model, IReadOnlyList<(string Identity, string Path)> faces, int threads, FaceGrainsHome home, bool aligned)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(faces);
         using var embedder = new FaceEmbedder(model, new EmbedderOptions { IntraOpNumThreads = threads });
-        var embeddings = new List<float[]>();
-        var identities = new List<string>();
-        var profile = new List<bool>();
-        foreach (var chunk in faces.Chunk(32))
-        {
-            var images = new List<RgbImage>();
-            foreach (var (identity, path) in chunk)
-            {
-                var image = Data.FaceCache.TryDecode(path, out _);
-                if (image is null)
-                {
-                    continue;
-                }
-
-                images.Add(image);
-                identities.Add(identity);
-                profile.Add(IsProfile(path));
-            }
-
-            embeddings.AddRange(embedder.Embed(images).Select(e => e.Normalized));
-        }
-
-        return ValidationSet.VerifyPairs(embeddings.ToArray(), identities, (i, j) => profile[i] != profile[j]);
+        using var preparer = FacePreparer.Open(model, home, intraOpThreads: 1, log: Console.Error.WriteLine);
+        var set = ImageSetEmbedding.Embed(embedder, preparer, faces.Select(f => f.Path).ToList(), FaceSelection.Largest, aligned: aligned);
+        var kept = Enumerable.Range(0, faces.Count).Where(i => !set.Rejected.ContainsKey(i)).ToList();
+        var embeddings = kept.Select(i => set.Row(i).ToArray()).ToArray();
+        var identities = kept.Select(i => faces[i].Identity).ToList();
+        var profile = kept.Select(i => IsProfile(faces[i].Path)).ToList();
+        return (ValidationSet.VerifyPairs(embeddings, identities, (i, j) => profile[i] != profile[j]), set.Rejected.Count);
     }
 
     public static bool IsProfile(string path) =>

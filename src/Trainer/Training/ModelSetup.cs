@@ -4,7 +4,10 @@ using FaceGrains.Trainer.Configuration;
 
 namespace FaceGrains.Trainer.Training;
 
-/// <summary>The preprocessing a config implies: the backbone's defaults, overridden by the config's keys.</summary>
+/// <summary>
+/// The serving recipe a config implies: the backbone's defaults, overridden by the config's keys. Trained models take
+/// face crops as they come (face_crop "center-crop" with the config's crop), as they were trained.
+/// </summary>
 public static class ModelSetup
 {
     public static PreprocessingSpec Preprocessing(TrainingConfig config)
@@ -18,8 +21,8 @@ public static class ModelSetup
             ChannelOrder = "rgb",
             Mean = config.Mean ?? b.Mean,
             Std = config.Std ?? b.Std,
+            FaceCrop = PreprocessingSpec.CenterFaceCrop,
             Crop = CropPolicy.Parse(config.Crop ?? b.Crop),
-            CropPresets = new() { ["lfw"] = CropPolicy.Parse(config.LfwCrop ?? b.LfwCrop) },
             Resize = config.Resize ?? b.Resize,
         };
         spec.Validate();

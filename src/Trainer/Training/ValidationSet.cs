@@ -1,3 +1,5 @@
+using FaceGrains.Recognition;
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Evaluation;
 using FaceGrains.Recognition.Preprocessing;
 using FaceGrains.Trainer.Data;
@@ -7,8 +9,8 @@ using static TorchSharp.torch;
 namespace FaceGrains.Trainer.Training;
 
 /// <summary>
-/// Validation faces preprocessed exactly as the serving path does (decode → crop → resize → normalise), kept as
-/// tensors. Verification scores every pair by cosine similarity and hands scores and labels to Recognition's metrics.
+/// Validation faces prepared by the serving path's <see cref="FacePreparer"/> for the run's recipe (decode → crop →
+/// resize → normalise), kept as tensors. Verification scores every pair by cosine similarity and hands scores and labels to Recognition's metrics.
 /// </summary>
 public sealed class ValidationSet
 {
@@ -33,6 +35,7 @@ public sealed class ValidationSet
             : samples.ToList();
         var size = 3 * spec.Width * spec.Height;
         var images = new float[chosen.Count * size];
+        using var preparer = FacePreparer.Open(spec, FaceGrainsHome.Resolve());
         var ok = new bool[chosen.Count];
         var bad = new System.Collections.Concurrent.ConcurrentBag<string>();
         Parallel.For(0, chosen.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
@@ -44,7 +47,14 @@ public sealed class ValidationSet
                 return;
             }
 
-            Preprocessor.ToTensor(image, spec, null, images.AsSpan(i * size, size));
+            var photo = preparer.Prepare(image, FaceSelection.Largest);
+            if (!photo.HasFaces)
+            {
+                bad.Add($"{chosen[i].Path}: {photo.Message}");
+                return;
+            }
+
+            preparer.WriteInput(photo.Faces[0], images.AsSpan(i * size, size));
             ok[i] = true;
         });
         skipped.AddRange(bad);

@@ -1,51 +1,71 @@
 using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Images;
-using FaceGrains.Recognition.Preprocessing;
 using FaceGrains.TestSupport;
 using Xunit;
 
 namespace FaceGrains.Recognition.Tests.Detection;
 
-/// <summary>Photos that hold no usable face get an explicit per-image answer, and nothing to enrol.</summary>
+/// <summary>Photos that hold no usable face get an explicit per-image answer, never a silent fixed crop; declared chips skip detection.</summary>
 public sealed class BadInputTests
 {
-    private static FacePipeline Pipeline() => new(DetectionModels.Detector, DetectionModels.Landmarker, FaceTemplate.DlibChip150);
+    private static FacePreparer Preparer() => new(TestModels.FaceApi, DetectionModels.Detector, DetectionModels.Landmarker);
 
     private static RgbImage Uniform(int w, int h, byte value) => new(w, h, Enumerable.Repeat(value, w * h * 3).ToArray());
 
     [RequiresModelFact]
-    public void A_1x1_image_is_too_small_to_hold_a_face()
+    public void A_1x1_image_is_too_small_to_hold_a_face_even_when_declared_a_chip()
     {
-        var result = Pipeline().ForEnrolment(Uniform(1, 1, 128));
+        var photo = Preparer().Prepare(Uniform(1, 1, 128), FaceSelection.Largest);
 
-        Assert.Equal(PhotoOutcome.ImageTooSmall, result.Photo.Outcome);
-        Assert.False(result.Accepted);
-        Assert.Null(result.Embedding);
-        Assert.Contains("1x1", Assert.Single(result.Rejections), StringComparison.Ordinal);
+        Assert.Equal(PhotoOutcome.ImageTooSmall, photo.Outcome);
+        Assert.Empty(photo.Faces);
+        Assert.Contains("1x1", photo.Message, StringComparison.Ordinal);
+        Assert.Equal(PhotoOutcome.ImageTooSmall, Preparer().Prepare(Uniform(1, 1, 128), FaceSelection.Largest, aligned: true).Outcome);
     }
 
     [RequiresModelFact]
-    public void A_photo_without_a_face_says_so()
+    public void A_photo_without_a_face_says_so_and_is_not_cropped_anyway()
     {
         var rng = new Random(5);
         var noise = new byte[320 * 240 * 3];
         rng.NextBytes(noise);
 
-        var photo = Pipeline().Analyze(new RgbImage(320, 240, noise));
+        var photo = Preparer().Prepare(new RgbImage(320, 240, noise), FaceSelection.Largest);
 
         Assert.Equal(PhotoOutcome.NoFace, photo.Outcome);
         Assert.Empty(photo.Faces);
         Assert.Contains("no face", photo.Message, StringComparison.Ordinal);
     }
 
+    [RequiresModelFact]
+    public void A_declared_chip_skips_detection_and_has_no_pose_or_detector_score()
+    {
+        var rng = new Random(5);
+        var noise = new byte[120 * 150 * 3];
+        rng.NextBytes(noise);
+
+        var photo = Preparer().Prepare(new RgbImage(120, 150, noise), FaceSelection.Largest, aligned: true);
+
+        var face = Assert.Single(photo.Faces);
+        Assert.True(face.IsChip);
+        Assert.Null(face.Quality.Score);
+        Assert.Null(face.Quality.YawDegrees);
+        Assert.Equal(120, face.Quality.Size);
+        Assert.Equal(TestModels.FaceApi.Manifest.Preprocessing.Crop, face.Crop);
+
+        // The gate still applies to what it can measure: the size.
+        var small = Preparer().Prepare(Uniform(30, 30, 90), FaceSelection.Largest, aligned: true);
+        Assert.Contains(Preparer().Enrolment.Check(Assert.Single(small.Faces).Quality), p => p.Kind == QualityProblemKind.TooSmall);
+    }
+
     [RequiresModelFact("bbt/reference")]
     public void An_extreme_aspect_ratio_is_answered_per_image()
     {
-        // A 4000×20 strip: shorter than the minimum face, so no face can be in it.
-        Assert.Equal(PhotoOutcome.ImageTooSmall, Pipeline().Analyze(Uniform(4000, 19, 200)).Outcome);
+        // A 4000×19 strip: shorter than the minimum face, so no face can be in it.
+        Assert.Equal(PhotoOutcome.ImageTooSmall, Preparer().Prepare(Uniform(4000, 19, 200), FaceSelection.Every).Outcome);
 
         // A 2000×60 strip with nothing in it: runs the detector on a mostly black square and finds nothing.
-        Assert.Equal(PhotoOutcome.NoFace, Pipeline().Analyze(Uniform(2000, 60, 200)).Outcome);
+        Assert.Equal(PhotoOutcome.NoFace, Preparer().Prepare(Uniform(2000, 60, 200), FaceSelection.Every).Outcome);
     }
 
     [RequiresModelFact("bbt/reference")]
@@ -55,22 +75,36 @@ public sealed class BadInputTests
         var image = ImageDecoder.DecodeFile(SharedData.PathOf("bbt", "reference", "faces.jpg"));
         var tiny = FaceAligner.Warp(image, new SimilarityTransform(0.1, 0, 0, 0), 71, 47);
 
-        var photo = Pipeline().Analyze(tiny);
+        var photo = Preparer().Prepare(tiny, FaceSelection.Largest);
 
         Assert.NotEqual(PhotoOutcome.FacesFound, photo.Outcome);
-        Assert.False(Pipeline().ForEnrolment(tiny).Accepted);
+        Assert.Empty(photo.Faces);
     }
 
     [RequiresModelFact("bbt/reference")]
-    public void Enrolment_takes_the_largest_face_and_reports_the_others()
+    public void Enrolment_takes_the_largest_face_and_reports_the_others_by_box()
     {
         var image = ImageDecoder.DecodeFile(SharedData.PathOf("bbt", "reference", "faces.jpg"));
 
-        var result = Pipeline().ForEnrolment(image);
+        var photo = Preparer().Prepare(image, FaceSelection.Largest);
 
-        Assert.NotNull(result.Face);
-        Assert.Equal(5, result.Others.Count);
-        Assert.All(result.Others, o => Assert.True(o.Box.Area <= result.Face!.Box.Area));
-        Assert.Equal((150, 150), (result.Face!.AlignedChip.Width, result.Face.AlignedChip.Height));
+        var face = Assert.Single(photo.Faces);
+        Assert.Equal(5, photo.Others.Count);
+        Assert.All(photo.Others, o => Assert.True(o.Box.Area <= face.Box.Area));
+        Assert.Equal((150, 150), (face.Image.Width, face.Image.Height));
+        Assert.NotNull(face.FivePoints);
+        Assert.Empty(Preparer().Enrolment.Check(face.Quality));
+
+        var every = Preparer().Prepare(image, FaceSelection.Every);
+        Assert.Equal(6, every.Faces.Count);
+        Assert.Empty(every.Others);
+        Assert.Equal(face.Box, every.Faces[0].Box);
+    }
+
+    [Fact]
+    public void An_aligning_recipe_needs_a_detector_and_a_landmark_net_drawn_its_way()
+    {
+        var version = new Recognition.Models.ModelVersion(new Recognition.Models.ModelManifest { Id = "x", EmbeddingSize = 128, Preprocessing = Recognition.Importers.FaceApiImporter.Recipe }, "/nowhere/model.onnx");
+        Assert.Throws<ArgumentException>(() => { using var preparer = new FacePreparer(version, null, null); });
     }
 }

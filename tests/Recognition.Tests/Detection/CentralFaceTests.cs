@@ -31,11 +31,9 @@ public sealed class CentralFaceTests
         Assert.Contains(DetectionModels.Detector.DetectOnCanvas(image), f => CoversCentre(f, image));
 
         using var embedder = new FaceEmbedder(TestModels.FaceApi, new EmbedderOptions());
-        var pipeline = new FacePipeline(DetectionModels.Detector, DetectionModels.Landmarker, FaceTemplate.DlibChip150, embedder);
-        var chosen = pipeline.AlignOne(image, FaceSelection.Central);
-        var reference = pipeline.AlignOne(Lfw(2), FaceSelection.Central);
-        Assert.NotNull(chosen);
-        Assert.NotNull(reference);
+        var preparer = new FacePreparer(TestModels.FaceApi, DetectionModels.Detector, DetectionModels.Landmarker);
+        var chosen = Assert.Single(preparer.Prepare(image, FaceSelection.Central).Faces).Image;
+        var reference = Assert.Single(preparer.Prepare(Lfw(2), FaceSelection.Central).Faces).Image;
 
         var background = firstLook.MinBy(f => Math.Abs(f.Box.CenterX - 125) + Math.Abs(f.Box.CenterY - 125))!;
         var backgroundMarks = DetectionModels.Landmarker.Detect(image, [background.Box])[0]!;

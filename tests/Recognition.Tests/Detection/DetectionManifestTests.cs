@@ -23,18 +23,43 @@ public sealed class DetectionManifestTests
     }
 
     [Fact]
-    public void Face_crop_policy_is_validated_and_old_manifests_read_as_center_crop()
+    public void Face_crop_policy_is_validated()
     {
-        var old = new PreprocessingSpec { Width = 150, Height = 150 };
-        Assert.Equal(FaceCropMode.CenterCrop, old.FaceCropMode);
-        old.Validate();
+        var plain = new PreprocessingSpec { Width = 150, Height = 150 };
+        Assert.Equal(FaceCropMode.CenterCrop, plain.FaceCropMode);
+        plain.Validate();
 
-        var aligned = FaceApiImporter.WithAlignment(old);
-        Assert.Equal(FaceCropMode.Auto, aligned.FaceCropMode);
+        var aligned = FaceApiImporter.Recipe;
+        Assert.Equal(FaceCropMode.Align, aligned.FaceCropMode);
         Assert.Equal(FaceTemplate.DlibChip150, aligned.AlignTemplate);
         aligned.Validate();
 
-        Assert.Throws<InvalidDataException>(() => (old with { FaceCrop = "align" }).Validate()); // no template
+        Assert.Throws<InvalidDataException>(() => (plain with { FaceCrop = "align" }).Validate()); // no template
         Assert.Throws<InvalidDataException>(() => (aligned with { FaceCrop = "sideways" }).Validate());
+        Assert.Throws<InvalidDataException>(() => (aligned with { FaceCrop = "auto" }).Validate()); // the silent fallback is gone
+        Assert.Throws<InvalidDataException>(() => (aligned with { LandmarkInput = "browser" }).Validate());
+        Assert.Throws<InvalidDataException>(() => (plain with { AlignTemplate = FaceTemplate.DlibChip150 }).Validate()); // unused template
+    }
+
+    [Fact]
+    public void Everything_that_changes_an_embedding_changes_the_recipe_fingerprint()
+    {
+        var recipe = FaceApiImporter.Recipe;
+        var variants = new[]
+        {
+            recipe with { FlipAverage = true },
+            recipe with { LandmarkInput = PreprocessingSpec.CanvasLandmarkInput },
+            recipe with { Crop = CropPolicy.Full },
+            recipe with { FaceCrop = PreprocessingSpec.CenterFaceCrop, AlignTemplate = null },
+            recipe with { AlignTemplate = FaceTemplate.DlibChip(150, 0.28) },
+            recipe with { Resize = PreprocessingSpec.BilinearResize },
+            recipe with { Mean = [0f, 0f, 0f] },
+            recipe with { ChannelOrder = "bgr" },
+        };
+
+        var fingerprints = variants.Select(v => v.Fingerprint()).Append(recipe.Fingerprint()).ToList();
+        Assert.Equal(fingerprints.Count, fingerprints.Distinct().Count());
+        Assert.Equal(recipe.Fingerprint(), (recipe with { }).Fingerprint());
+        Assert.Equal(64, recipe.Fingerprint().Length);
     }
 }

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace FaceGrains.Recognition.Tests.Embedding;
 
-/// <summary><see cref="EmbedderOptions.FlipAverage"/> on the imported model and a real face.</summary>
+/// <summary>A recipe's <see cref="PreprocessingSpec.FlipAverage"/> on the imported model and a real face.</summary>
 public sealed class FlipAverageTests
 {
     private const float Tolerance = 1e-5f;
@@ -15,6 +15,12 @@ public sealed class FlipAverageTests
     /// <summary>A 150×150 window of face1.png copied pixel for pixel, so that no resize can break the mirror symmetry.</summary>
     private static RgbImage Chip() =>
         FaceAligner.Warp(ImageDecoder.DecodeFile(SharedData.PathOf("bbt", "reference", "face1.png")), SimilarityTransform.Identity, 150, 150);
+
+    /// <summary>The imported network under a flip-averaging recipe: a version of its own, as <c>models derive --flip-average</c> makes.</summary>
+    private static Recognition.Models.ModelVersion Flipped() => TestModels.FaceApi with
+    {
+        Manifest = TestModels.FaceApi.Manifest with { Preprocessing = TestModels.FaceApi.Manifest.Preprocessing with { FlipAverage = true }, Id = "", OnnxSha256 = "" },
+    };
 
     private static RgbImage Mirror(RgbImage image)
     {
@@ -35,7 +41,7 @@ public sealed class FlipAverageTests
     {
         var chip = Chip();
         using var plain = new FaceEmbedder(TestModels.FaceApi, new EmbedderOptions());
-        using var flip = new FaceEmbedder(TestModels.FaceApi, new EmbedderOptions { FlipAverage = true });
+        using var flip = new FaceEmbedder(Flipped(), new EmbedderOptions());
 
         var both = plain.Embed([chip, Mirror(chip)], CropPolicy.Full);
         var averaged = flip.Embed([chip], CropPolicy.Full)[0];
@@ -51,7 +57,7 @@ public sealed class FlipAverageTests
     {
         var chip = Chip();
         using var plain = new FaceEmbedder(TestModels.FaceApi, new EmbedderOptions());
-        using var flip = new FaceEmbedder(TestModels.FaceApi, new EmbedderOptions { FlipAverage = true });
+        using var flip = new FaceEmbedder(Flipped(), new EmbedderOptions());
 
         var plainPair = plain.Embed([chip, Mirror(chip)], CropPolicy.Full);
         Assert.True(MaxDifference(plainPair[0].Raw, plainPair[1].Raw) > 1e-3, "the model alone should tell a face from its mirror image");

@@ -9,7 +9,7 @@ public sealed class ModelManifestTests
 {
     private static ModelManifest Valid() => new()
     {
-        Id = new string('a', 64),
+        Id = "",
         Name = "round-trip",
         CreatedUtc = new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero),
         InputName = "data",
@@ -23,8 +23,10 @@ public sealed class ModelManifestTests
             Mean = [127.5f, 127.25f, 104.298f],
             Std = [128f, 255f, 0.5f],
             Crop = CropPolicy.FitWhole,
-            CropPresets = new() { ["lfw"] = new CropPolicy { Side = 0.46, CenterX = 0.5, CenterY = 0.55 }, ["whole"] = CropPolicy.Full },
             Resize = PreprocessingSpec.TensorFlowBilinearResize,
+            FaceCrop = PreprocessingSpec.AlignFaceCrop,
+            AlignTemplate = FaceTemplate.ArcFace112,
+            FlipAverage = true,
         },
         Thresholds = new() { ["eer"] = 0.31, ["far_1e-3"] = 0.52 },
         Provenance = new ModelProvenance { Source = "npm:x@1", Licence = "MIT", SourceIntegrity = "sha512-abc", WeightsSha256 = "00ff", Notes = "n" },
@@ -33,7 +35,10 @@ public sealed class ModelManifestTests
 
     public static TheoryData<string, Func<ModelManifest, ModelManifest>, string> Invalid => new()
     {
-        { "format", m => m with { Format = 2 }, "format 2" },
+        { "format", m => m with { Format = 3 }, "format 3" },
+        { "earlier format", m => m with { Format = 1 }, "import the model again" },
+        { "edited recipe", m => m with { OnnxSha256 = new string('b', 64), Id = new string('a', 64) }, "does not match its recipe" },
+        { "face crop", m => m with { Preprocessing = m.Preprocessing with { FaceCrop = "auto" } }, "face_crop" },
         { "zero embedding size", m => m with { EmbeddingSize = 0 }, "embedding_size" },
         { "negative embedding size", m => m with { EmbeddingSize = -3 }, "embedding_size" },
         { "empty input name", m => m with { InputName = "" }, "input_name" },
@@ -47,7 +52,7 @@ public sealed class ModelManifestTests
         { "two means", m => m with { Preprocessing = m.Preprocessing with { Mean = [1f, 2f] } }, "mean" },
         { "four stds", m => m with { Preprocessing = m.Preprocessing with { Std = [1f, 2f, 3f, 4f] } }, "std" },
         { "default crop side", m => m with { Preprocessing = m.Preprocessing with { Crop = new CropPolicy { Side = 0 } } }, "side" },
-        { "preset centre", m => m with { Preprocessing = m.Preprocessing with { CropPresets = new() { ["far"] = new CropPolicy { CenterY = 1.5 } } } }, "far" },
+        { "crop centre", m => m with { Preprocessing = m.Preprocessing with { Crop = new CropPolicy { CenterY = 1.5 } } }, "centre" },
     };
 
     [Fact]
@@ -86,8 +91,9 @@ public sealed class ModelManifestTests
         Assert.Equal(original.Preprocessing.Mean, p.Mean);
         Assert.Equal(original.Preprocessing.Std, p.Std);
         Assert.Equal(CropPolicy.FitWhole, p.Crop);
-        Assert.Equal(new CropPolicy { Side = 0.46, CenterX = 0.5, CenterY = 0.55 }, p.CropPresets["lfw"]);
-        Assert.Equal(CropPolicy.Full, p.CropPresets["whole"]);
+        Assert.Equal(FaceTemplate.ArcFace112.Points.SelectMany(x => x), p.AlignTemplate!.Points.SelectMany(x => x));
+        Assert.True(p.FlipAverage);
+        Assert.Equal(original.Preprocessing.Fingerprint(), p.Fingerprint());
         Assert.Equal(ResizeMethod.TensorFlowLegacy, p.ResizeMethod);
         Assert.Equal(0.52, back.Thresholds["far_1e-3"]);
         Assert.Equal(original.Provenance, back.Provenance);
@@ -100,12 +106,12 @@ public sealed class ModelManifestTests
         var node = JsonNode.Parse(Valid().ToJson())!.AsObject();
 
         Assert.Equal(
-            ["format", "id", "name", "created_utc", "input_name", "output_name", "embedding_size", "preprocessing", "distance", "thresholds", "provenance", "evaluation"],
+            ["format", "id", "onnx_sha256", "name", "created_utc", "input_name", "output_name", "embedding_size", "preprocessing", "distance", "thresholds", "provenance", "evaluation"],
             node.Select(kv => kv.Key));
         var preprocessing = node["preprocessing"]!.AsObject();
-        Assert.Equal(["width", "height", "channel_order", "mean", "std", "crop", "crop_presets", "resize"], preprocessing.Select(kv => kv.Key));
+        Assert.Equal(["width", "height", "channel_order", "mean", "std", "resize", "face_crop", "align_template", "landmark_input", "crop", "flip_average"], preprocessing.Select(kv => kv.Key));
         Assert.True(preprocessing["crop"]!["fit"]!.GetValue<bool>());
-        Assert.Equal(0.55, preprocessing["crop_presets"]!["lfw"]!["center_y"]!.GetValue<double>());
+        Assert.Equal("align", preprocessing["face_crop"]!.GetValue<string>());
         Assert.Equal("tf-bilinear", preprocessing["resize"]!.GetValue<string>());
         Assert.Equal("sha512-abc", node["provenance"]!["source_integrity"]!.GetValue<string>());
     }
@@ -113,22 +119,23 @@ public sealed class ModelManifestTests
     [Fact]
     public void A_manifest_without_resize_or_crop_gets_the_documented_defaults()
     {
-        var manifest = ModelManifest.FromJson("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4 } }""");
+        var manifest = ModelManifest.FromJson("""{ "format": 2, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4 } }""");
 
         Assert.Equal(PreprocessingSpec.BilinearResize, manifest.Preprocessing.Resize);
         Assert.Equal(ResizeMethod.Bilinear, manifest.Preprocessing.ResizeMethod);
         Assert.Equal(CropPolicy.Full, manifest.Preprocessing.Crop);
-        Assert.Empty(manifest.Preprocessing.CropPresets);
+        Assert.Equal(FaceCropMode.CenterCrop, manifest.Preprocessing.FaceCropMode);
+        Assert.False(manifest.Preprocessing.FlipAverage);
         Assert.Equal(("rgb", "cosine", "input", "embedding"), (manifest.Preprocessing.ChannelOrder, manifest.Distance, manifest.InputName, manifest.OutputName));
     }
 
     [Theory]
     [InlineData("null")]
-    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": null }""")]
-    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4 }, "thresholds": null }""")]
-    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4, "std": null } }""")]
-    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4, "crop": null } }""")]
-    [InlineData("""{ "format": 1, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4, "crop_presets": { "lfw": null } } }""")]
+    [InlineData("""{ "format": 2, "embedding_size": 8, "preprocessing": null }""")]
+    [InlineData("""{ "format": 2, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4 }, "thresholds": null }""")]
+    [InlineData("""{ "format": 2, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4, "std": null } }""")]
+    [InlineData("""{ "format": 2, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4, "crop": null } }""")]
+    [InlineData("""{ "format": 2, "embedding_size": 8, "preprocessing": { "width": 4, "height": 4, "face_crop": null } }""")]
     public void Nulls_where_values_belong_are_invalid_data_not_a_crash(string json)
     {
         Assert.Throws<InvalidDataException>(() => ModelManifest.FromJson(json));

@@ -1,7 +1,8 @@
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Images;
-using FaceGrains.Recognition.Importers;
 using FaceGrains.Recognition.Protocols;
+using FaceGrains.Recognition.Tests.Detection;
 using FaceGrains.TestSupport;
 using Xunit;
 
@@ -16,7 +17,7 @@ public sealed class ImageSetEmbeddingTests : IDisposable
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
     [RequiresModelFact("lfw")]
-    public void Unreadable_files_become_flagged_zero_rows_and_the_rest_equal_one_by_one_embedding()
+    public void Unreadable_files_become_flagged_zero_rows_and_the_rest_equal_one_by_one_preparation_and_embedding()
     {
         var lfw = SharedData.PathOf("lfw");
         var real = new[] { "Abel_Pacheco/Abel_Pacheco_0001.jpg", "Abel_Pacheco/Abel_Pacheco_0004.jpg", "Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg", "Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg", "Amber_Tamblyn/Amber_Tamblyn_0001.jpg" }
@@ -29,9 +30,9 @@ public sealed class ImageSetEmbeddingTests : IDisposable
         // Batches of 2 so a rejected file sits inside a batch and the batch is compacted around it.
         List<string> paths = [real[0], corrupt, real[1], real[2], missing, real[3], real[4]];
         using var embedder = new FaceEmbedder(TestModels.FaceApi, new EmbedderOptions { MaxBatchSize = 2 });
-        var crop = FaceApiImporter.LfwCrop;
+        var preparer = new FacePreparer(TestModels.FaceApi, DetectionModels.Detector, DetectionModels.Landmarker);
 
-        var set = ImageSetEmbedding.Embed(embedder, paths, crop);
+        var set = ImageSetEmbedding.Embed(embedder, preparer, paths, FaceSelection.Largest);
 
         Assert.Equal(paths, set.Paths);
         Assert.Equal(128, set.Dimension);
@@ -51,7 +52,7 @@ public sealed class ImageSetEmbeddingTests : IDisposable
                 continue;
             }
 
-            var alone = embedder.Embed([ImageDecoder.DecodeFile(paths[i])], crop)[0];
+            var alone = embedder.Embed(preparer.Prepare(ImageDecoder.DecodeFile(paths[i]), FaceSelection.Largest).Faces)[0];
             var row = set.Row(i).ToArray();
             var raw = set.Raw.AsSpan(i * 128, 128).ToArray();
             for (var d = 0; d < 128; d++)
@@ -60,6 +61,15 @@ public sealed class ImageSetEmbeddingTests : IDisposable
                 Assert.Equal(alone.Raw[d], raw[d], Tolerance);
             }
         }
+
+        // An image without a face is a rejected row too, saying so; and an enrolment image must pass the quality gate.
+        var noise = Path.Combine(temp, "noise.png");
+        var pixels = new byte[320 * 240 * 3];
+        new Random(3).NextBytes(pixels);
+        FaceDrawing.SavePng(new RgbImage(320, 240, pixels), [], noise);
+        var withNoise = ImageSetEmbedding.Embed(embedder, preparer, [real[0], noise], FaceSelection.Largest);
+        Assert.Equal([1], withNoise.Rejected.Keys);
+        Assert.Contains("no face", withNoise.Rejected[1], StringComparison.Ordinal);
 
         // Different people really differ: the rows are not all one vector.
         Assert.True(FaceGrains.Recognition.Similarity.VectorMath.Dot(set.Row(0), set.Row(6)) < 0.9f);

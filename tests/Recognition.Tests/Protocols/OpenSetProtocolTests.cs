@@ -1,6 +1,6 @@
 using FaceGrains.Recognition.Datasets;
 using FaceGrains.Recognition.Embedding;
-using FaceGrains.Recognition.Preprocessing;
+using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Protocols;
 using FaceGrains.TestSupport;
 using Xunit;
@@ -18,7 +18,10 @@ public sealed class OpenSetProtocolTests(ITestOutputHelper output)
         var split = OpenSetSplit.Create(Orl(), 3, 0.25, seed: 1);
         using var embedder = new FaceEmbedder(TestModels.FaceApi, new EmbedderOptions());
 
-        var report = OpenSetProtocol.Run(embedder, split, CropPolicy.Full);
+        using var preparer = FacePreparer.Open(TestModels.FaceApi, TestModels.Home);
+
+        // ORL's images are face chips: declared aligned, as the gallery takes them with aligned=true.
+        var report = OpenSetProtocol.Run(embedder, preparer, split, aligned: true);
 
         var m = report.Metrics;
         output.WriteLine($"rank-1 {m.Rank1:P2}; " + string.Join(", ", m.FnirAtFpir.Select(f => $"FNIR@FPIR {f.TargetFpir:0e0} = {f.Fnir:P2}")));
@@ -27,6 +30,10 @@ public sealed class OpenSetProtocolTests(ITestOutputHelper output)
         Assert.Equal((210, 100), (m.MatedCount, m.NonMatedCount));
         Assert.Empty(report.RejectedImages);
         Assert.True(m.Rank1 >= 0.9, $"rank-1 {m.Rank1:P2} < 90 %");
+
+        // The gallery's own impostor scores: 90 enrolled faces against the 29 other centroids each.
+        Assert.Equal(90 * 29, report.GalleryImpostors.Sum());
+        Assert.Equal((210, 100), (report.Mated.Count, report.NonMated.Count));
     }
 
     [RequiresDataFact("orl")]
