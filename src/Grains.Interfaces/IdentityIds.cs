@@ -50,17 +50,17 @@ public static class IdentityIds
 
         foreach (var rune in normalized.EnumerateRunes())
         {
-            var refused = Rune.GetUnicodeCategory(rune) switch
+            var (refused, why) = Rune.GetUnicodeCategory(rune) switch
             {
-                UnicodeCategory.Control => "a control character",
-                UnicodeCategory.Format => "an invisible format character (zero-width, joiner, byte-order mark or bidi control)",
-                UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => "a line or paragraph separator",
-                _ when rune == Rune.ReplacementChar => "the replacement character, left where bytes were not valid UTF-8",
-                _ => null,
+                UnicodeCategory.Control => ("a control character", ""),
+                UnicodeCategory.Format => ("an invisible format character", ": zero-width characters, joiners, byte-order marks and bidi controls are not allowed"),
+                UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => ("a line or paragraph separator", ""),
+                _ when rune == Rune.ReplacementChar => ("the replacement character", ", left where bytes were not valid UTF-8"),
+                _ => (null, null),
             };
             if (refused is not null)
             {
-                return $"The identity id contains {refused} (U+{rune.Value:X4}).";
+                return $"The identity id contains {refused} (U+{rune.Value:X4}){why}.";
             }
         }
 
