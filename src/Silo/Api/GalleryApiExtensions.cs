@@ -15,7 +15,7 @@ public static class GalleryApiExtensions
         builder.Services.Configure<FormOptions>(form =>
         {
             form.MultipartBodyLengthLimit = options.MaxRequestBytes;
-            form.ValueCountLimit = options.MaxFilesPerRequest + 16;
+            form.ValueCountLimit = UploadedImages.FormValueCountLimit(options);
         });
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
