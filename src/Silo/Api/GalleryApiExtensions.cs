@@ -11,7 +11,11 @@ public static class GalleryApiExtensions
     public static WebApplicationBuilder AddGalleryApi(this WebApplicationBuilder builder)
     {
         var options = SiloOptions.From(builder.Configuration);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            kestrel.Limits.MaxRequestLineSize = options.MaxRequestLineBytes;
+        });
         builder.Services.Configure<FormOptions>(form =>
         {
             form.MultipartBodyLengthLimit = options.MaxRequestBytes;
