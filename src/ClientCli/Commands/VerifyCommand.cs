@@ -25,7 +25,7 @@ public static class VerifyCommand
             var threshold = fmr is null && raw is null ? null : new ThresholdRequest(fmr, raw);
             var request = File.Exists(other)
                 ? new VerifyRequest(probe, Other: ImageFiles.Read(other), Threshold: threshold)
-                : new VerifyRequest(probe, IdentityId: other, Threshold: threshold);
+                : new VerifyRequest(probe, IdentityId: IdentityArgument.Normalize(other, $"'{other}' is no file, so it must be an identity id"), Threshold: threshold);
             await using var gallery = await GalleryConnection.OpenAsync(parse);
             var answer = await gallery.Grains.GetGrain<IMatcherGrain>(0).VerifyAsync(request);
             var problem = answer.IdentityFound == false ? $"no identity '{other}' in the gallery (and no such file)"
