@@ -1,4 +1,3 @@
 using FaceGrains.Silo;
 
-var app = SiloApp.Create(args);
-app.Run();
+return SiloApp.Run(args);

@@ -33,6 +33,12 @@ public sealed class SiloOptions
     /// <summary>Largest HTTP request body in bytes (all files of one request together).</summary>
     public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Longest HTTP request line (method, path, query) in bytes. Kestrel refuses a longer one itself, before routing, with a
+    /// bare 414; 64 KiB (Kestrel's default is 8 KiB) lets an over-long identity id reach the API's id check, a 400 problem.
+    /// </summary>
+    public int MaxRequestLineBytes { get; set; } = 64 * 1024;
+
     /// <summary>Most image files in one request.</summary>
     public int MaxFilesPerRequest { get; set; } = 64;
 

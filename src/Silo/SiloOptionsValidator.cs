@@ -40,6 +40,12 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             problems.Add($"FaceGrains:MaxRequestBytes {options.MaxRequestBytes} is below 1 KiB.");
         }
 
+        // Kestrel refuses to start with a request line longer than its request buffer (1 MiB).
+        if (options.MaxRequestLineBytes is < 8 * 1024 or > 1024 * 1024)
+        {
+            problems.Add($"FaceGrains:MaxRequestLineBytes {options.MaxRequestLineBytes} is not between 8 KiB (8192) and 1 MiB (1048576).");
+        }
+
         if (options.MaxFilesPerRequest < 1)
         {
             problems.Add($"FaceGrains:MaxFilesPerRequest {options.MaxFilesPerRequest} must be at least 1.");

@@ -67,5 +67,60 @@ public sealed class GalleryCliTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(CliErrors.UserError, Run(["gallery", "forget", "powell", .. at]).ExitCode);
     }
 
+    [Fact]
+    public void Unusable_identity_ids_are_user_errors_before_connecting()
+    {
+        var probe = Path.Combine(temp, "probe.jpg");
+        File.WriteAllBytes(probe, [0xFF, 0xD8, 0xFF, 1, 2, 3]);
+        string[] nowhere = ["--gateway", "127.0.0.1:1"]; // nothing listens: only a check made before connecting can answer
+        foreach (var (args, reason) in new (string[] Args, string Reason)[]
+        {
+            (["enroll", "in\u200Bvisible", probe], "format character (U+200B)"),
+            (["gallery", "show", "bell\u0007"], "control character (U+0007)"),
+            (["gallery", "forget", " padded"], "white space"),
+            (["verify", probe, "in\u200Dvisible"], "must be an identity id: The identity id contains an invisible format character (U+200D)"),
+            (["enroll", new string('a', 129), probe], "at most 128 characters"),
+        })
+        {
+            var (code, _, stderr) = Run([.. args, .. nowhere]);
+            Assert.Equal(CliErrors.UserError, code);
+            Assert.Contains(reason, stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [RequiresModelFact("lfw")]
+    public async Task Composed_and_decomposed_ids_and_folder_names_are_one_identity()
+    {
+        _ = TestModels.FaceApi;
+        await using var silo = await DemoSilo.StartAsync(TestModels.Home, "lfw", _ => { }, CancellationToken.None);
+        string[] at = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", DemoSilo.ClusterId, "--json"];
+        var jose = Directory.GetFiles(SharedData.PathOf("lfw", "Jose_Maria_Aznar")).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(0, Run(["enroll", "Jos\u00E9", jose[0], .. at]).ExitCode);
+        Assert.Equal(0, Run(["enroll", "Jose\u0301", jose[1], .. at]).ExitCode);
+        var (code, stdout, _) = Run(["gallery", "show", "Jose\u0301", .. at]);
+        Assert.Equal(0, code);
+        Assert.Equal("Jos\u00E9", JsonNode.Parse(stdout)!["id"]!.GetValue<string>());
+        Assert.Equal(2, JsonNode.Parse(stdout)!["faces"]!.AsArray().Count);
+        Assert.Equal(0, Run(["verify", jose[2], "Jose\u0301", .. at]).ExitCode);
+
+        // Folder names as a file system may hand them over: decomposed (macOS), or with an invisible character.
+        var root = Directory.CreateDirectory(Path.Combine(temp, "people")).FullName;
+        var zoe = Directory.CreateDirectory(Path.Combine(root, "Zoe\u0308")).FullName;
+        var hidden = Directory.CreateDirectory(Path.Combine(root, "in\u200Bvisible")).FullName;
+        var faces = Directory.GetFiles(SharedData.PathOf("lfw", "Gerhard_Schroeder")).Order(StringComparer.Ordinal).ToArray();
+        File.CreateSymbolicLink(Path.Combine(zoe, "1.jpg"), faces[0]);
+        File.CreateSymbolicLink(Path.Combine(zoe, "2.jpg"), faces[1]);
+        File.CreateSymbolicLink(Path.Combine(hidden, "1.jpg"), faces[2]);
+        (code, stdout, _) = Run(["enroll-folder", root, .. at]);
+        Assert.Equal(1, code);
+        var failed = Assert.Single(JsonNode.Parse(stdout)!["failed_identities"]!.AsArray());
+        Assert.Contains("format character (U+200B)", failed!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        (code, stdout, _) = Run(["gallery", "show", "Zo\u00EB", .. at]);
+        Assert.Equal(0, code);
+        Assert.Equal(2, JsonNode.Parse(stdout)!["faces"]!.AsArray().Count);
+        Assert.Equal(CliErrors.UserError, Run(["gallery", "show", "invisible", .. at]).ExitCode);
+    }
+
     private (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => InProcessCli.Run(output, args);
 }

@@ -20,7 +20,7 @@ public static class EnrollCommand
         command.SetAction(async (parse, _) =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
-            var identity = parse.GetValue(id)!;
+            var identity = IdentityArgument.Normalize(parse.GetValue(id)!);
             var files = ImageFiles.Expand(parse.GetValue(images)!);
             await using var gallery = await GalleryConnection.OpenAsync(parse);
             var result = await gallery.Grains.GetGrain<IIdentityGrain>(identity)

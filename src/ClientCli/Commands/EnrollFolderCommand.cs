@@ -29,13 +29,28 @@ public static class EnrollFolderCommand
             }
 
             var dataset = FolderDataset.Open(parse.GetValue(root)!.FullName, Math.Max(1, parse.GetValue(minImages)));
-            var work = dataset.Identities.Select(i => (i.Name, Images: k == 0 ? i.ImagePaths : i.ImagePaths.Take(k).ToList())).ToList();
+            var failures = new ConcurrentBag<(string Identity, string Error)>();
+
+            // A folder name is an identity id under the REST API's rule: NFC (macOS file systems hand names over
+            // decomposed), nothing invisible. A folder that cannot be one is a failed identity; the others go ahead.
+            var work = new List<(string Name, IReadOnlyList<string> Images)>();
+            foreach (var person in dataset.Identities)
+            {
+                if (IdentityIds.Problem(person.Name) is { } problem)
+                {
+                    failures.Add((person.Name, $"the folder name is not an identity id: {problem}"));
+                }
+                else
+                {
+                    work.Add((IdentityIds.Normalize(person.Name), k == 0 ? person.ImagePaths : person.ImagePaths.Take(k).ToList()));
+                }
+            }
+
             var total = work.Sum(w => w.Images.Count);
             await using var gallery = await GalleryConnection.OpenAsync(parse);
 
             var clock = Stopwatch.StartNew();
             var outcomes = new ConcurrentBag<(string Identity, FaceOutcome Outcome)>();
-            var failures = new ConcurrentBag<(string Identity, string Error)>();
             var done = 0;
             await output.WithProgressAsync("enrolling", async progress =>
             {

@@ -60,9 +60,10 @@ public static class GalleryCommand
         command.SetAction(async (parse, _) =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var identity = IdentityArgument.Normalize(parse.GetValue(id)!);
             await using var gallery = await GalleryConnection.OpenAsync(parse);
-            var view = await gallery.Grains.GetGrain<IIdentityGrain>(parse.GetValue(id)!).GetAsync()
-                ?? throw new InvalidOperationException($"no identity '{parse.GetValue(id)}' in the gallery.");
+            var view = await gallery.Grains.GetGrain<IIdentityGrain>(identity).GetAsync()
+                ?? throw new InvalidOperationException($"no identity '{identity}' in the gallery.");
             output.Result(
                 new JsonObject
                 {
@@ -102,8 +103,8 @@ public static class GalleryCommand
         command.SetAction(async (parse, _) =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var identity = IdentityArgument.Normalize(parse.GetValue(id)!);
             await using var gallery = await GalleryConnection.OpenAsync(parse);
-            var identity = parse.GetValue(id)!;
             if (!await gallery.Grains.GetGrain<IIdentityGrain>(identity).ForgetAsync())
             {
                 throw new InvalidOperationException($"no identity '{identity}' in the gallery; nothing was removed.");

@@ -33,7 +33,7 @@ public static class VerifyCommand
             var aligned = parse.GetValue(CliOptions.Aligned);
             var request = File.Exists(other)
                 ? new VerifyRequest(probe, Other: ImageFiles.Read(other), Threshold: threshold, Aligned: aligned)
-                : new VerifyRequest(probe, IdentityId: other, Threshold: threshold, Aligned: aligned);
+                : new VerifyRequest(probe, IdentityId: IdentityArgument.Normalize(other, $"'{other}' is no file, so it must be an identity id"), Threshold: threshold, Aligned: aligned);
             await using var gallery = await GalleryConnection.OpenAsync(parse);
             var answer = await gallery.Grains.GetGrain<IMatcherGrain>(0).VerifyAsync(request);
             var problem = answer.IdentityFound == false ? $"no identity '{other}' in the gallery (and no such file)"

@@ -10,11 +10,15 @@ public static class GalleryApiExtensions
     public static WebApplicationBuilder AddGalleryApi(this WebApplicationBuilder builder)
     {
         var options = SiloOptions.From(builder.Configuration);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            kestrel.Limits.MaxRequestLineSize = options.MaxRequestLineBytes;
+        });
         builder.Services.Configure<FormOptions>(form =>
         {
             form.MultipartBodyLengthLimit = options.MaxRequestBytes;
-            form.ValueCountLimit = options.MaxFilesPerRequest + 16;
+            form.ValueCountLimit = UploadedImages.FormValueCountLimit(options);
         });
         builder.Services.ConfigureHttpJsonOptions(json => GalleryJson.Configure(json.SerializerOptions));
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>

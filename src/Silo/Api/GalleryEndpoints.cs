@@ -87,6 +87,8 @@ public static class GalleryEndpoints
             return Problems.BadRequest("Bad identity id", idProblem);
         }
 
+        id = IdentityIds.Normalize(id);
+
         var (upload, problem) = await UploadedImages.ReadAsync(request, options, cancellationToken);
         if (problem is not null)
         {
@@ -128,6 +130,8 @@ public static class GalleryEndpoints
             return Problems.BadRequest("Bad identity id", idProblem);
         }
 
+        id = IdentityIds.Normalize(id);
+
         var view = await grains.GetGrain<IIdentityGrain>(id).GetAsync();
         return view is null ? Problems.NotFound($"No identity '{id}' in the gallery.") : Results.Ok(view);
     }
@@ -138,6 +142,8 @@ public static class GalleryEndpoints
         {
             return Problems.BadRequest("Bad identity id", idProblem);
         }
+
+        id = IdentityIds.Normalize(id);
 
         return await grains.GetGrain<IIdentityGrain>(id).ForgetAsync()
             ? Results.NoContent()
@@ -218,6 +224,8 @@ public static class GalleryEndpoints
             {
                 return Problems.BadRequest("Bad identity id", idProblem);
             }
+
+            identity = IdentityIds.Normalize(identity);
 
             if (upload.Images.Count != 1)
             {

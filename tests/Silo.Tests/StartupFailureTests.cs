@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using FaceGrains.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FaceGrains.Silo.Tests;
+
+/// <summary>
+/// The built silo (<c>dotnet facegrains-silo.dll</c>, as <c>dotnet run --project src/Silo</c> starts it) failing to
+/// start for reasons the operator fixes: one <c>error:</c> line on stderr and exit code 2, no stack trace there.
+/// </summary>
+[Collection(SiloCollection.Name)]
+public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string temp = Directory.CreateTempSubdirectory("facegrains-silo-start-").FullName;
+
+    public void Dispose() => Directory.Delete(temp, recursive: true);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // then the grains import the model themselves as the silo starts, and fail alike
+    public async Task Without_npm_on_PATH_a_fresh_silo_says_so_in_one_line_and_exits_2(bool importDefaultModel)
+    {
+        var home = Directory.CreateDirectory(Path.Combine(temp, "home")).FullName;
+        var noNpm = Directory.CreateDirectory(Path.Combine(temp, "bin")).FullName;
+        var (code, stderr) = await RunSilo(noNpm, $"--FaceGrains:Home={home}", $"--FaceGrains:ImportDefaultModel={importDefaultModel}");
+        Assert.Equal(SiloApp.StartupError, code);
+        var line = Assert.Single(Lines(stderr));
+        Assert.StartsWith("error: the default model is imported from npm (@vladmandic/face-api@1.7.15), but npm is not on PATH", line, StringComparison.Ordinal);
+        Assert.Contains("apt-get install npm", line, StringComparison.Ordinal);
+        Assert.EndsWith($"copy {Path.Combine(home, "models")}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")] // the stand-in npm is a shell script
+    public async Task A_failing_npm_pack_is_one_line_and_exit_2()
+    {
+        var home = Directory.CreateDirectory(Path.Combine(temp, "home")).FullName;
+        var bin = Directory.CreateDirectory(Path.Combine(temp, "bin")).FullName;
+        var npm = Path.Combine(bin, "npm");
+        File.WriteAllText(npm, "#!/bin/sh\necho 'npm ERR! code E404' >&2\necho 'npm ERR! 404 Not Found' >&2\nexit 1\n");
+        File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var (code, stderr) = await RunSilo(bin, $"--FaceGrains:Home={home}");
+        Assert.Equal(SiloApp.StartupError, code);
+        var line = Assert.Single(Lines(stderr));
+        Assert.StartsWith("error: the default model (@vladmandic/face-api@1.7.15) could not be imported: npm pack", line, StringComparison.Ordinal);
+        Assert.Contains("npm ERR! code E404 npm ERR! 404 Not Found", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_settings_are_one_line_naming_every_problem_and_exit_2()
+    {
+        var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:SiloPort=0", "--FaceGrains:MaxRequestLineBytes=10");
+        Assert.Equal(SiloApp.StartupError, code);
+        var line = Assert.Single(Lines(stderr));
+        Assert.StartsWith("error: bad settings: ", line, StringComparison.Ordinal);
+        Assert.Contains("FaceGrains:SiloPort 0", line, StringComparison.Ordinal);
+        Assert.Contains("FaceGrains:MaxRequestLineBytes 10", line, StringComparison.Ordinal);
+    }
+
+    [RequiresModelTheory]
+    [InlineData("SiloPort")]
+    [InlineData("Urls")]
+    public async Task A_port_in_use_is_one_line_and_exit_2(string taken)
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        var home = TestSilo.NewHome();
+        try
+        {
+            var (code, stderr) = await RunSilo(
+                null,
+                $"--FaceGrains:Home={home}",
+                $"--FaceGrains:SiloPort={(taken == "SiloPort" ? port : TestSilo.FreePort())}",
+                $"--Urls=http://127.0.0.1:{(taken == "Urls" ? port : 0)}");
+            Assert.Equal(SiloApp.StartupError, code);
+            var line = Assert.Single(Lines(stderr));
+            Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+            Assert.Contains("already in use", line, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("another silo", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TestSilo.DeleteHome(home);
+        }
+    }
+
+    /// <summary>Runs the built silo with free ports and no dashboard; <paramref name="path"/> replaces PATH when given.</summary>
+    private async Task<(int ExitCode, string Stderr)> RunSilo(string? path, params string[] settings)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory, // beside its appsettings.json, as in src/Silo
+        };
+        string[] args =
+        [
+            Path.Combine(AppContext.BaseDirectory, "facegrains-silo.dll"),
+            $"--FaceGrains:SiloPort={TestSilo.FreePort()}",
+            $"--FaceGrains:GatewayPort={TestSilo.FreePort()}",
+            "--FaceGrains:Dashboard=false",
+            "--Urls=http://127.0.0.1:0",
+            .. settings,
+        ];
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (path is not null)
+        {
+            start.Environment["PATH"] = path;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the silo neither started nor failed within a minute");
+        }
+
+        output.WriteLine($"exit {process.ExitCode}\n--- stdout\n{await stdout}\n--- stderr\n{await stderr}");
+        return (process.ExitCode, await stderr);
+    }
+
+    /// <summary>The dotnet host running these tests, by full path, so that a PATH without npm (or anything) still runs it.</summary>
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
+        : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath!
+        : throw new InvalidOperationException("cannot tell which dotnet runs the tests (no DOTNET_HOST_PATH)");
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
