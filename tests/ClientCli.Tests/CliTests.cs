@@ -33,7 +33,8 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     {
         var image = SharedData.PathOf("bbt", "reference", "face1.png");
 
-        var (code, stdout, _) = Run("embed", image, "--crop", "fit", "--json", "--home", ModelHome());
+        // face1.png is face-api.js's own 150×150 chip: declared aligned, it is taken whole ("fit"), as face-api.js does.
+        var (code, stdout, _) = Run("embed", image, "--aligned", "--json", "--home", ModelHome());
 
         Assert.Equal(0, code);
         var json = JsonNode.Parse(stdout)!;
@@ -45,9 +46,39 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
         var distance = Math.Sqrt(raw.Zip(reference).Sum(p => (double)(p.First - p.Second) * (p.First - p.Second)));
         output.WriteLine($"raw vs face-api.js: {distance:F5}");
         Assert.True(distance <= 0.045, $"distance {distance:F5}");
-        Assert.Equal("fit", json["crop"]!.GetValue<string>());
+        Assert.Contains("face chips: crop fit", json["recipe"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(TestModels.FaceApi.Id, json["model"]!.GetValue<string>());
         Assert.Equal((150, 150), (json["width"]!.GetValue<int>(), json["height"]!.GetValue<int>()));
+    }
+
+    [RequiresModelFact("bbt/reference")]
+    public void Embed_of_a_photo_embeds_its_largest_face_aligned_and_lists_the_others()
+    {
+        var (code, stdout, _) = Run("embed", SharedData.PathOf("bbt", "reference", "faces.jpg"), "--json", "--home", ModelHome());
+
+        Assert.Equal(0, code);
+        var json = JsonNode.Parse(stdout)!;
+        Assert.Equal("faces_found", json["outcome"]!.GetValue<string>());
+        var face = Assert.Single(json["faces"]!.AsArray())!;
+        Assert.Equal(5, json["other_faces"]!.GetValue<int>());
+        Assert.Equal(5, face["five_points"]!.AsArray().Count);
+        Assert.Equal(128, json["embedding"]!.AsArray().Count);
+    }
+
+    [RequiresModelFact]
+    public void Embed_of_a_photo_without_a_face_is_a_user_error_without_an_embedding()
+    {
+        var noise = Path.Combine(temp, "noise.png");
+        var pixels = new byte[320 * 240 * 3];
+        new Random(1).NextBytes(pixels);
+        Recognition.Detection.FaceDrawing.SavePng(new Recognition.Images.RgbImage(320, 240, pixels), [], noise);
+
+        var (code, stdout, _) = Run("embed", noise, "--json", "--home", ModelHome());
+
+        Assert.Equal(2, code);
+        var json = JsonNode.Parse(stdout)!;
+        Assert.Equal("no_face", json["outcome"]!.GetValue<string>());
+        Assert.Null(json["embedding"]);
     }
 
     [RequiresModelFact]
@@ -98,7 +129,7 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
 
         var (code, stdout, _) = Run(
             "eval", "openset", "--data", SharedData.PathOf("orl"), "--enroll-per-identity", "3", "--min-images", "10",
-            "--crop", "full", "--json", "--plots", plots, "--home", ModelHome());
+            "--aligned", "--json", "--plots", plots, "--home", ModelHome());
 
         Assert.Equal(0, code);
         var json = JsonNode.Parse(stdout)!.AsObject();
@@ -106,7 +137,11 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
         Assert.True(json["rank1"]!.GetValue<double>() >= 0.9, $"rank-1 {json["rank1"]}");
         Assert.Equal((30, 10), (json["known_identities"]!.GetValue<int>(), json["unknown_identities"]!.GetValue<int>()));
         Assert.Equal((210, 100), (json["mated_searches"]!.GetValue<int>(), json["non_mated_searches"]!.GetValue<int>()));
-        foreach (var key in new[] { "fnir_at_fpir_1e-2", "fnir_at_fpir_1e-3", "threshold_at_fpir_1e-2", "threshold_at_fpir_1e-3" })
+        foreach (var key in new[]
+        {
+            "fnir_at_fpir_1e-2", "fnir_at_fpir_1e-3", "threshold_at_fpir_1e-2", "threshold_at_fpir_1e-3",
+            "default_threshold", "default_threshold_source", "fpir_at_default_threshold", "fnir_at_default_threshold", "shipped_threshold", "gallery_impostor_scores",
+        })
         {
             Assert.True(json.ContainsKey(key), $"missing {key}");
         }
@@ -152,6 +187,7 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(TestModels.FaceApi.Id, faceApi["id"]!.GetValue<string>());
         Assert.Equal(128, faceApi["embedding_size"]!.GetValue<int>());
         Assert.Equal("150x150", faceApi["input"]!.GetValue<string>());
-        Assert.Equal("fit", faceApi["crop"]!.GetValue<string>());
+        Assert.Contains("align onto a 150×150 template", faceApi["recipe"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(faceApi["calibrated"]!.GetValue<bool>());
     }
 }

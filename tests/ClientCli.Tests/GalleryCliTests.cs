@@ -33,7 +33,7 @@ public sealed class GalleryCliTests(ITestOutputHelper output) : IDisposable
     public async Task Enroll_identify_show_forget_and_bad_input_through_a_silo()
     {
         _ = TestModels.FaceApi;
-        await using var silo = await DemoSilo.StartAsync(TestModels.Home, "lfw", _ => { }, CancellationToken.None);
+        await using var silo = await DemoSilo.StartAsync(TestModels.Home, TestModels.FaceApi.Id, _ => { }, CancellationToken.None);
         string[] at = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", DemoSilo.ClusterId, "--json"];
         var images = Directory.GetFiles(SharedData.PathOf("lfw", "Colin_Powell")).Order(StringComparer.Ordinal).ToArray();
         var corrupt = Path.Combine(temp, "corrupt.jpg");
@@ -44,19 +44,19 @@ public sealed class GalleryCliTests(ITestOutputHelper output) : IDisposable
         // Nothing usable: exit 2, per-image reasons, no identity created.
         var (code, stdout, _) = Run(["enroll", "ghost", corrupt, empty, .. at]);
         Assert.Equal(CliErrors.UserError, code);
-        Assert.Equal(2, JsonNode.Parse(stdout)!["rejected"]!.GetValue<int>());
+        Assert.Equal(2, JsonNode.Parse(stdout)!["rejected_count"]!.GetValue<int>());
         Assert.Equal(CliErrors.UserError, Run(["gallery", "show", "ghost", .. at]).ExitCode);
 
         Assert.Equal(0, Run(["enroll", "powell", images[0], images[1], .. at]).ExitCode);
         (code, stdout, _) = Run(["enroll", "powell", images[0], .. at]);
         Assert.Equal(0, code);
-        Assert.Equal("Duplicate", JsonNode.Parse(stdout)!["faces"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal("duplicate", JsonNode.Parse(stdout)!["faces"]![0]!["status"]!.GetValue<string>());
 
         (code, stdout, _) = Run(["identify", images[2], corrupt, "--threshold", "0.9", .. at]);
         Assert.Equal(0, code);
         var answers = JsonNode.Parse(stdout)!["answers"]!.AsArray();
-        Assert.Equal("powell", answers[0]!["answer"]!.GetValue<string>());
-        Assert.Equal("rejected", answers[1]!["answer"]!.GetValue<string>());
+        Assert.Equal("powell", answers[0]!["faces"]![0]!["label"]!.GetValue<string>());
+        Assert.Equal("truncated", answers[1]!["rejection"]!["status"]!.GetValue<string>());
 
         (code, stdout, _) = Run(["gallery", "show", "powell", .. at]);
         Assert.Equal(0, code);
@@ -92,7 +92,7 @@ public sealed class GalleryCliTests(ITestOutputHelper output) : IDisposable
     public async Task Composed_and_decomposed_ids_and_folder_names_are_one_identity()
     {
         _ = TestModels.FaceApi;
-        await using var silo = await DemoSilo.StartAsync(TestModels.Home, "lfw", _ => { }, CancellationToken.None);
+        await using var silo = await DemoSilo.StartAsync(TestModels.Home, TestModels.FaceApi.Id, _ => { }, CancellationToken.None);
         string[] at = ["--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", DemoSilo.ClusterId, "--json"];
         var jose = Directory.GetFiles(SharedData.PathOf("lfw", "Jose_Maria_Aznar")).Order(StringComparer.Ordinal).ToArray();
 

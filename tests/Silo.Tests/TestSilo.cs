@@ -47,7 +47,6 @@ public sealed class TestSilo : IAsyncDisposable
             $"--FaceGrains:SiloPort={FreePort()}",
             $"--FaceGrains:GatewayPort={FreePort()}",
             "--FaceGrains:Dashboard=false",
-            "--FaceGrains:Gallery:DefaultCrop=lfw", // the test images are LFW frames
             "--Urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
             .. settings,

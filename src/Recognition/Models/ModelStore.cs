@@ -150,11 +150,12 @@ public sealed class ModelStore
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var current = Get(manifest.Id);
-        manifest.Validate();
-        if (manifest.OnnxSha256 != current.Manifest.OnnxSha256 || manifest.Preprocessing.Fingerprint() != current.Manifest.Preprocessing.Fingerprint())
+        if (manifest.OnnxSha256 != current.Manifest.OnnxSha256 || manifest.Preprocessing?.Fingerprint() != current.Manifest.Preprocessing.Fingerprint())
         {
             throw new InvalidOperationException($"The recipe and the ONNX file of model version {current.ShortId} are part of its id and cannot change; derive a new version (`facegrains models derive`).");
         }
+
+        manifest.Validate();
 
         var path = Path.Combine(Root, current.Id, ManifestFileName);
         var temp = path + ".tmp";
@@ -166,10 +167,17 @@ public sealed class ModelStore
     /// <summary>Whether a version folder's manifest declares a format older than this code reads.</summary>
     private static bool IsEarlierFormat(string dir)
     {
+        var path = Path.Combine(dir, ManifestFileName);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
         try
         {
-            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, ManifestFileName)));
-            return document.RootElement.TryGetProperty("format", out var format) && format.TryGetInt32(out var value) && value < ModelManifest.CurrentFormat;
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("format", out var format) && format.TryGetInt32(out var value) && value < ModelManifest.CurrentFormat;
         }
         catch (System.Text.Json.JsonException)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Images;
+using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Importers;
 using FaceGrains.Recognition.Models;
 using FaceGrains.Recognition.Preprocessing;
@@ -66,7 +67,7 @@ public sealed class FaceApiPortTests(ITestOutputHelper output)
         Assert.Equal(ResizeMethod.TensorFlowLegacy, p.ResizeMethod);
         Assert.Equal(CropPolicy.FitWhole, p.Crop);
         Assert.Equal(FaceCropMode.Align, p.FaceCropMode);
-        Assert.Equal(FaceTemplate.DlibChip150, p.AlignTemplate);
+        Assert.Equal(FaceTemplate.DlibChip150.Points.SelectMany(x => x), p.AlignTemplate!.Points.SelectMany(x => x));
         Assert.False(p.FlipAverage);
         Assert.Equal(ModelManifest.VersionIdFor(manifest.OnnxSha256, p), manifest.Id);
         Assert.Equal(FaceApiImporter.PackageIntegrity, manifest.Provenance.SourceIntegrity);
@@ -74,5 +75,24 @@ public sealed class FaceApiPortTests(ITestOutputHelper output)
         Assert.Matches("^[0-9a-f]{64}$", manifest.Provenance.WeightsSha256);
         Assert.Matches("^[0-9a-f]{64}$", manifest.Id);
         Assert.True(File.Exists(TestModels.FaceApi.OnnxPath));
+    }
+
+    /// <summary>
+    /// The import is deterministic, so the version it makes is the one the shipped calibration was measured for, and a
+    /// fresh install identifies at the documented operating point without a calibration step. When this fails, the
+    /// importer or the recipe changed: measure again (`facegrains models calibrate --data ../shared/data/lfw`) and ship
+    /// the new impostor-tail.json as src/Recognition/Calibration/Shipped/dlib-resnet-faceapi.json.
+    /// </summary>
+    [RequiresModelFact]
+    public void The_import_comes_with_the_calibration_shipped_for_exactly_this_version_and_recipe()
+    {
+        var version = TestModels.FaceApi;
+
+        Assert.True(ShippedCalibrations.All.ContainsKey(version.Id), $"no shipped calibration for the imported version {version.Id}; shipped: {string.Join(", ", ShippedCalibrations.All.Keys)}");
+        var tail = ImpostorTail.TryLoad(version);
+        Assert.NotNull(tail);
+        Assert.Equal(version.Manifest.Preprocessing.Fingerprint(), tail.RecipeSha256);
+        Assert.True(tail.Pairs > 10_000_000, $"{tail.Pairs} impostor scores");
+        Assert.Equal(ImpostorCalibration.DefaultEnrolledPerIdentity, tail.EnrolledPerIdentity);
     }
 }

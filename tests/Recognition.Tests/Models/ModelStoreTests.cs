@@ -30,15 +30,19 @@ public sealed class ModelStoreTests : IDisposable
 
     private static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
+    private static string IdOf(byte[] onnx, ModelManifest manifest) => ModelManifest.VersionIdFor(Sha256Hex(onnx), manifest.Preprocessing);
+
     [Fact]
-    public void Publish_names_the_version_by_the_sha256_of_the_onnx_bytes_and_stores_both_files()
+    public void Publish_names_the_version_by_the_sha256_of_the_onnx_bytes_and_the_recipe_and_stores_both_files()
     {
         var store = new ModelStore(root);
         var onnx = Bytes("pretend onnx 1");
 
         var version = store.Publish(onnx, Manifest());
 
-        Assert.Equal(Sha256Hex(onnx), version.Id);
+        Assert.Equal(IdOf(onnx, Manifest()), version.Id);
+        Assert.Equal(Sha256Hex(onnx), version.Manifest.OnnxSha256);
+        Assert.NotEqual(Sha256Hex(onnx), version.Id);
         Assert.Equal(version.Id[..12], version.ShortId);
         Assert.Equal(Path.Combine(root, version.Id, ModelStore.OnnxFileName), version.OnnxPath);
         Assert.Equal(onnx, File.ReadAllBytes(version.OnnxPath));
@@ -61,6 +65,54 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(first.Manifest.CreatedUtc, second.Manifest.CreatedUtc);
         Assert.Single(Directory.EnumerateDirectories(root));
         Assert.Single(store.List());
+    }
+
+    [Fact]
+    public void The_same_network_with_another_recipe_is_another_version()
+    {
+        var store = new ModelStore(root);
+        var onnx = Bytes("pretend onnx 3");
+        var plain = store.Publish(onnx, Manifest("plain"));
+
+        var flipped = store.Derive(plain, plain.Manifest.Preprocessing with { FlipAverage = true }, "flipped", "flip averaging");
+
+        Assert.NotEqual(plain.Id, flipped.Id);
+        Assert.Equal(plain.Manifest.OnnxSha256, flipped.Manifest.OnnxSha256);
+        Assert.Equal(onnx, File.ReadAllBytes(flipped.OnnxPath));
+        Assert.True(flipped.Manifest.Preprocessing.FlipAverage);
+        Assert.False(store.Get(plain.Id).Manifest.Preprocessing.FlipAverage);
+        Assert.Contains(plain.Id, flipped.Manifest.Provenance.Notes, StringComparison.Ordinal);
+        Assert.Equal(2, store.List().Count);
+    }
+
+    [Fact]
+    public void UpdateManifest_refuses_to_change_the_recipe_or_the_onnx_hash()
+    {
+        var store = new ModelStore(root);
+        var version = store.Publish(Bytes("model with a recipe"), Manifest());
+
+        var e = Assert.Throws<InvalidOperationException>(() => store.UpdateManifest(version.Manifest with { Preprocessing = version.Manifest.Preprocessing with { FlipAverage = true } }));
+        Assert.Contains("models derive", e.Message, StringComparison.Ordinal);
+
+        // A manifest edited by hand so that its recipe no longer matches its id is refused when read.
+        var path = Path.Combine(root, version.Id, ModelStore.ManifestFileName);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"flip_average\": false", "\"flip_average\": true", StringComparison.Ordinal));
+        Assert.Contains("does not match its recipe", Assert.Throws<InvalidDataException>(() => store.Get(version.Id)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Versions_written_by_an_earlier_manifest_format_are_left_out_and_named_when_asked_for()
+    {
+        var store = new ModelStore(root);
+        var current = store.Publish(Bytes("current"), Manifest("current"));
+        var old = Path.Combine(root, new string('e', 64));
+        Directory.CreateDirectory(old);
+        File.WriteAllText(Path.Combine(old, ModelStore.ManifestFileName), """{ "format": 1, "id": "eeee", "embedding_size": 4, "preprocessing": { "width": 8, "height": 8, "face_crop": "auto" } }""");
+
+        Assert.Equal([current.Id], store.List().Select(v => v.Id));
+        var e = Assert.Throws<ModelNotFoundException>(() => store.Get("eeeeee"));
+        Assert.Contains("earlier FaceGrains", e.Message, StringComparison.Ordinal);
+        Assert.Contains("import the model again", e.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -127,7 +179,7 @@ public sealed class ModelStoreTests : IDisposable
     public void Get_of_a_prefix_shared_by_two_versions_says_it_is_ambiguous()
     {
         var store = new ModelStore(root);
-        var (first, second) = TwoBlobsWithTheSameSixHexDigitPrefix();
+        var (first, second) = TwoBlobsWithTheSameSixHexDigitPrefix(blob => IdOf(blob, Manifest()));
         var a = store.Publish(first, Manifest("a"));
         var b = store.Publish(second, Manifest("b"));
         Assert.Equal(a.Id[..6], b.Id[..6]);
@@ -170,10 +222,10 @@ public sealed class ModelStoreTests : IDisposable
     [Theory]
     [InlineData("{ not json")]
     [InlineData("null")]
-    [InlineData("""{ "format": 1, "embedding_size": "many" }""")]
+    [InlineData("""{ "format": 2, "embedding_size": "many" }""")]
     [InlineData("""{ "format": 7, "embedding_size": 4, "preprocessing": { "width": 8, "height": 8 } }""")]
-    [InlineData("""{ "format": 1, "embedding_size": 4, "preprocessing": { "width": 8, "height": 8, "mean": null } }""")]
-    [InlineData("""{ "format": 1, "embedding_size": 4, "preprocessing": { "width": 8, "height": 8, "crop_presets": { "lfw": { "side": 9 } } } }""")]
+    [InlineData("""{ "format": 2, "embedding_size": 4, "preprocessing": { "width": 8, "height": 8, "mean": null } }""")]
+    [InlineData("""{ "format": 2, "embedding_size": 4, "preprocessing": { "width": 8, "height": 8, "crop": { "side": 9 } } }""")]
     public void A_corrupt_manifest_gives_invalid_data_naming_the_file(string content)
     {
         var store = new ModelStore(root);
@@ -233,14 +285,14 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Empty(store.Get(version.Id).Manifest.Thresholds);
     }
 
-    /// <summary>Two different byte strings whose sha256 hex starts with the same 6 digits (a birthday search: a few thousand hashes).</summary>
-    private static (byte[] First, byte[] Second) TwoBlobsWithTheSameSixHexDigitPrefix()
+    /// <summary>Two different byte strings whose version ids start with the same 6 hex digits (a birthday search: a few thousand hashes).</summary>
+    private static (byte[] First, byte[] Second) TwoBlobsWithTheSameSixHexDigitPrefix(Func<byte[], string> id)
     {
         var seen = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         for (var i = 0; ; i++)
         {
             var blob = Bytes($"model blob {i}");
-            var prefix = Sha256Hex(blob)[..6];
+            var prefix = id(blob)[..6];
             if (seen.TryGetValue(prefix, out var earlier))
             {
                 return (earlier, blob);

@@ -50,9 +50,9 @@ public sealed class EmbeddedRestartTests
         var probes = People.SelectMany(p => Images(p).Skip(3).Take(2).Select((b, i) => ("p", $"{p}_probe{i}.jpg", b))).ToArray();
         var response = await silo.Http.PostAsync("/identify?threshold=0.93&candidates=3", Multipart.Files(probes));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var answers = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answers").EnumerateArray().Select(a =>
-            $"{a.GetProperty("decision").GetString()} {a.GetProperty("identity_id")} " +
-            string.Join(",", a.GetProperty("candidates").EnumerateArray().Select(c => $"{c.GetProperty("identity_id").GetString()}:{c.GetProperty("score").GetSingle():F5}")));
+        var answers = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answers").EnumerateArray().SelectMany(a => a.GetProperty("faces").EnumerateArray()).Select(f =>
+            $"{f.GetProperty("decision").GetString()} {f.GetProperty("identity_id")} " +
+            string.Join(",", f.GetProperty("candidates").EnumerateArray().Select(c => $"{c.GetProperty("identity_id").GetString()}:{c.GetProperty("score").GetSingle():F5}")));
         var text = string.Join("\n", answers);
         Assert.Contains("identified", text, StringComparison.Ordinal);
         return text;

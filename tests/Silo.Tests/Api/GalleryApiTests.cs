@@ -46,8 +46,9 @@ public sealed class GalleryApiTests(GalleryApiTests.Fixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answers = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answers").EnumerateArray().ToList();
         Assert.Equal(2, answers.Count);
-        Assert.NotEqual("rejected", answers[0].GetProperty("decision").GetString());
-        Assert.Equal("rejected", answers[1].GetProperty("decision").GetString());
+        Assert.Equal(JsonValueKind.Null, answers[0].GetProperty("rejection").ValueKind);
+        Assert.NotEmpty(answers[0].GetProperty("faces").EnumerateArray());
+        Assert.Empty(answers[1].GetProperty("faces").EnumerateArray());
         Assert.Equal("undecodable", answers[1].GetProperty("rejection").GetProperty("status").GetString());
 
         var onlyBad = await Http.PostAsync("/identify", Multipart.Files(("p", "bad.jpg", "x"u8.ToArray())));
@@ -112,11 +113,14 @@ public sealed class GalleryApiTests(GalleryApiTests.Fixture fixture) : IClassFix
     [RequiresModelFact(Lfw)]
     public async Task Concurrent_enrolments_to_one_identity_lose_no_face()
     {
+        // Photo 3 of these is too blurred to enrol (sharpness 16.6 < 20): refused by the quality gate, the others accepted.
         const int requests = 8;
         var responses = await Task.WhenAll(Enumerable.Range(0, requests).Select(i =>
             Http.PostAsync("/identities/busy/faces", Multipart.Files(("f", $"{i}.jpg", Image("Gerhard_Schroeder", i))))));
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        Assert.Equal(requests, await FaceCount("busy"));
+        var refused = responses.Where(r => r.StatusCode != HttpStatusCode.OK).ToList();
+        var statuses = await Task.WhenAll(refused.Select(async r => (await AssertProblem(r, HttpStatusCode.UnprocessableEntity, "too blurred")).GetProperty("faces")[0].GetProperty("status").GetString()!));
+        Assert.Equal(["blurry"], statuses);
+        Assert.Equal(requests - 1, await FaceCount("busy"));
     }
 
     [RequiresModelFact(Lfw)]

@@ -50,7 +50,7 @@ public sealed class RedisClusterTests
     {
         var response = await silo.Http.PostAsync("/identify?threshold=0.93", Multipart.Files(("p", "p.jpg", Images("Colin_Powell").ElementAt(5))));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var a = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answers")[0];
+        var a = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answers")[0].GetProperty("faces")[0];
         return $"{a.GetProperty("decision").GetString()} {a.GetProperty("identity_id")} {a.GetProperty("score").GetSingle():F5}";
     }
 
