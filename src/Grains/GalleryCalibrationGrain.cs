@@ -37,17 +37,28 @@ public sealed class GalleryCalibrationGrain(
 
     public Task<GalleryCalibration?> GetAsync() => Task.FromResult(state.State.Calibration);
 
-    public Task<GalleryCalibration?> RefreshAsync() => measuring ??= MeasureAndStoreAsync();
+    public Task<GalleryCalibration?> RefreshAsync() => Measuring();
 
     public Task NudgeAsync(int gallerySize)
     {
         var measured = state.State.Calibration?.GallerySize ?? 0;
-        if (measuring is null && gallerySize >= 2 && Math.Abs(gallerySize - measured) > Math.Max(1, measured / 10))
+        if (gallerySize >= 2 && Math.Abs(gallerySize - measured) > Math.Max(1, measured / 10))
+        {
+            _ = Measuring();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The measurement under way, or a new one.</summary>
+    private Task<GalleryCalibration?> Measuring()
+    {
+        if (measuring is null || measuring.IsCompleted)
         {
             measuring = MeasureAndStoreAsync();
         }
 
-        return Task.CompletedTask;
+        return measuring;
     }
 
     private async Task<GalleryCalibration?> MeasureAndStoreAsync()
@@ -71,10 +82,6 @@ public sealed class GalleryCalibrationGrain(
             // A silo or storage hiccup: keep the last measurement; the next nudge measures again.
             logger.LogWarning(e, "Gallery calibration of {Version} failed; keeping the previous one", ModelVersion);
             return state.State.Calibration;
-        }
-        finally
-        {
-            measuring = null;
         }
     }
 

@@ -18,6 +18,9 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
     /// <summary>How many identities are asked for their rows at once while rebuilding.</summary>
     private const int RebuildConcurrency = 64;
 
+    /// <summary>Faces scored per scan when the gallery measures its impostor scores.</summary>
+    private const int ImpostorFacesPerScan = 32;
+
     private readonly GalleryOptions options = options.Value;
     private readonly Dictionary<string, float[]> rowsById = new(StringComparer.Ordinal);
     private string modelVersion = "";
@@ -92,18 +95,23 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
             throw new ArgumentException($"Faces have {faces.Dimension} dimensions; shard {this.GetPrimaryKeyString()} holds {dimension}.", nameof(faces));
         }
 
-        var scores = ScoreIdentities(faces);
+        // A few faces at a time, so the score buffer stays small whatever the shard's size.
         var counts = new long[ImpostorCalibration.BinCount];
         long total = 0;
-        for (var p = 0; p < faces.Count; p++)
+        for (var start = 0; start < faces.Count; start += ImpostorFacesPerScan)
         {
-            var own = Array.BinarySearch(ids, owners[p], StringComparer.Ordinal);
-            for (var i = 0; i < identities; i++)
+            var count = Math.Min(ImpostorFacesPerScan, faces.Count - start);
+            var scores = ScoreIdentities(new ProbeBatch(faces.Embeddings.AsSpan(start * dimension, count * dimension).ToArray(), count, dimension));
+            for (var p = 0; p < count; p++)
             {
-                if (i != own)
+                var own = Array.BinarySearch(ids, owners[start + p], StringComparer.Ordinal);
+                for (var i = 0; i < identities; i++)
                 {
-                    counts[ImpostorCalibration.BinOf(scores[(p * identities) + i])]++;
-                    total++;
+                    if (i != own)
+                    {
+                        counts[ImpostorCalibration.BinOf(scores[(p * identities) + i])]++;
+                        total++;
+                    }
                 }
             }
         }

@@ -25,6 +25,7 @@ public sealed class IdentityGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Images);
+        RequireUsableId();
         var images = request.Images;
         var outcomes = new FaceOutcome?[images.Count];
         var enrolled = State.Faces.Select(f => f.FaceId).ToHashSet(StringComparer.Ordinal);
@@ -124,6 +125,7 @@ public sealed class IdentityGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Faces);
+        RequireUsableId();
         var model = await serving.GetAsync();
         if (!string.IsNullOrEmpty(request.ModelVersion) && request.ModelVersion != model.Id)
         {
@@ -220,6 +222,23 @@ public sealed class IdentityGrain(
 
     public Task<IdentityCentroid?> GetCentroidAsync(string modelVersion) =>
         Task.FromResult(State.Centroids.ContainsKey(modelVersion) ? Entry(modelVersion, withFaces: true) : null);
+
+    /// <summary>
+    /// The front doors normalise ids (<see cref="IdentityIds"/>); a caller that reaches the grain directly with an id they
+    /// would refuse, or one not in NFC, must not create a second identity for the same person.
+    /// </summary>
+    private void RequireUsableId()
+    {
+        if (IdentityIds.Problem(Id) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
+        if (IdentityIds.Normalize(Id) != Id)
+        {
+            throw new ArgumentException($"The identity id '{Id}' is not in Unicode NFC; enrol it as '{IdentityIds.Normalize(Id)}'.");
+        }
+    }
 
     private async Task<EnrollmentResult> CommitAsync(List<FaceRecord> accepted, string? displayName, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<FaceOutcome> outcomes)
     {

@@ -29,12 +29,17 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     private static float[] Floats(JsonNode? array) => array!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
 
     [RequiresModelFact("bbt/reference")]
-    public void Embed_prints_a_unit_embedding_and_the_raw_descriptor_face_api_js_gives()
+    public void Embed_of_face_api_js_input_gives_the_raw_descriptor_face_api_js_gives()
     {
         var image = SharedData.PathOf("bbt", "reference", "face1.png");
 
-        // face1.png is face-api.js's own 150×150 chip: declared aligned, it is taken whole ("fit"), as face-api.js does.
-        var (code, stdout, _) = Run("embed", image, "--aligned", "--json", "--home", ModelHome());
+        // face-api.js feeds its 150×150 chip to the net as it is: a version derived with that recipe (center-crop, fit).
+        var (code, stdout, _) = Run("models", "derive", "--face-crop", "center-crop", "--crop", "fit", "--name", "dlib-resnet-faceapi-chip", "--json", "--home", ModelHome());
+        Assert.Equal(0, code);
+        var derived = JsonNode.Parse(stdout)!;
+        Assert.NotEqual(TestModels.FaceApi.Id, derived["id"]!.GetValue<string>());
+        Assert.Contains("center-crop fit", derived["recipe"]!.GetValue<string>(), StringComparison.Ordinal);
+        (code, stdout, _) = Run("embed", image, "--model", derived["id"]!.GetValue<string>(), "--json", "--home", ModelHome());
 
         Assert.Equal(0, code);
         var json = JsonNode.Parse(stdout)!;
@@ -46,9 +51,18 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
         var distance = Math.Sqrt(raw.Zip(reference).Sum(p => (double)(p.First - p.Second) * (p.First - p.Second)));
         output.WriteLine($"raw vs face-api.js: {distance:F5}");
         Assert.True(distance <= 0.045, $"distance {distance:F5}");
-        Assert.Contains("face chips: crop fit", json["recipe"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(TestModels.FaceApi.Id, json["model"]!.GetValue<string>());
         Assert.Equal((150, 150), (json["width"]!.GetValue<int>(), json["height"]!.GetValue<int>()));
+
+        // The served version aligns the same chip onto its template first (declared aligned): the same face, nearly the same direction.
+        (code, stdout, _) = Run("embed", image, "--aligned", "--json", "--home", ModelHome());
+        Assert.Equal(0, code);
+        var served = JsonNode.Parse(stdout)!;
+        Assert.Equal(TestModels.FaceApi.Id, served["model"]!.GetValue<string>());
+        Assert.Equal(5, served["faces"]![0]!["five_points"]!.AsArray().Count);
+        var norm = Math.Sqrt(reference.Sum(v => (double)v * v));
+        var cosine = Floats(served["embedding"]).Zip(reference).Sum(p => (double)p.First * p.Second) / norm;
+        output.WriteLine($"served embedding vs face-api.js's direction: cosine {cosine:F4}");
+        Assert.True(cosine > 0.97, $"cosine {cosine:F4}");
     }
 
     [RequiresModelFact("bbt/reference")]

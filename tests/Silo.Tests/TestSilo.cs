@@ -29,13 +29,18 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    /// <summary>A fresh data directory whose models/ is the shared test model store.</summary>
+    /// <summary>A fresh data directory whose models/, detection/ and cache/ are the shared test ones (imported once per machine).</summary>
     public static string NewHome()
     {
         _ = TestModels.FaceApi;
         var home = Path.Combine(Path.GetTempPath(), "facegrains-silo-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(home);
-        Directory.CreateSymbolicLink(Path.Combine(home, "models"), TestModels.Home.ModelsDirectory);
+        foreach (var shared in new[] { "models", "detection", "cache" })
+        {
+            Directory.CreateDirectory(Path.Combine(TestModels.Home.Root, shared));
+            Directory.CreateSymbolicLink(Path.Combine(home, shared), Path.Combine(TestModels.Home.Root, shared));
+        }
+
         return home;
     }
 

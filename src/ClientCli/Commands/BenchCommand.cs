@@ -30,6 +30,7 @@ public static class BenchCommand
         command.Subcommands.Add(GalleryBenchCommand.Gallery());
         command.Subcommands.Add(GalleryBenchCommand.EnrollDurability());
         command.Subcommands.Add(Detection());
+        command.Subcommands.Add(PhotoBenchCommand.Create());
         return command;
     }
 

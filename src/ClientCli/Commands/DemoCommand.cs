@@ -59,7 +59,8 @@ public static class DemoCommand
             // Enrol.
             var clock = Stopwatch.StartNew();
             var enrolledImages = 0;
-            var rejectedEnrolments = new List<string>();
+            var enrolledIdentities = new HashSet<string>(StringComparer.Ordinal);
+            var rejectedEnrolments = new List<(string Text, FaceStatus Status)>();
             var enrolTotal = split.Known.Sum(x => x.Enrolled.Count);
             await output.WithProgressAsync("enrolling", async progress =>
             {
@@ -70,7 +71,12 @@ public static class DemoCommand
                     lock (rejectedEnrolments)
                     {
                         enrolledImages += result.Faces.Count(f => f.IsEnrolled);
-                        rejectedEnrolments.AddRange(result.Faces.Where(f => !f.IsEnrolled).Select(f => $"{person.Identity}/{f.FileName}: {f.Message}"));
+                        if (result.Faces.Any(f => f.IsEnrolled))
+                        {
+                            enrolledIdentities.Add(person.Identity);
+                        }
+
+                        rejectedEnrolments.AddRange(result.Faces.Where(f => !f.IsEnrolled).Select(f => ($"{person.Identity}/{f.FileName}: {f.Message}", f.Status)));
                     }
 
                     progress(Interlocked.Add(ref done, person.Enrolled.Count), enrolTotal);
@@ -109,7 +115,7 @@ public static class DemoCommand
             });
             var identifySeconds = clock.Elapsed.TotalSeconds;
 
-            var report = DemoReport.From(probes.Select(p => p.Mated).ToList(), answers);
+            var report = DemoReport.From(probes.Select(p => p.Mated).ToList(), answers, enrolledIdentities);
             var examplesPerKind = parse.GetValue(examples);
             var exampleRows = probes.Select((p, i) => (p.Path, p.Mated, Answer: answers[i].Faces.FirstOrDefault()))
                 .Where(x => x.Answer is not null)
@@ -125,7 +131,10 @@ public static class DemoCommand
             payload["known_identities"] = split.Known.Count;
             payload["unknown_identities"] = split.Unknown.Count;
             payload["enrolled_images"] = enrolledImages;
+            payload["enrolled_identities"] = enrolledIdentities.Count;
             payload["rejected_enrolment_images"] = rejectedEnrolments.Count;
+            payload["rejected_enrolment_reasons"] = new JsonObject(rejectedEnrolments.GroupBy(r => r.Status).OrderBy(g => g.Key)
+                .Select(g => KeyValuePair.Create(GalleryJson.ToNode(g.Key)!.GetValue<string>(), (JsonNode?)g.Count())));
             payload["enrol_seconds"] = enrolSeconds;
             payload["enrol_faces_per_second"] = enrolTotal / enrolSeconds;
             payload["identify_seconds"] = identifySeconds;
@@ -164,7 +173,7 @@ public static class DemoCommand
                 console.Write(ex);
                 foreach (var r in rejectedEnrolments.Take(5))
                 {
-                    console.MarkupLine($"[yellow]not enrolled[/] {Markup.Escape(r)}");
+                    console.MarkupLine($"[yellow]not enrolled[/] {Markup.Escape(r.Text)}");
                 }
             });
             return 0;

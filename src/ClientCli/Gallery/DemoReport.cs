@@ -13,7 +13,8 @@ namespace FaceGrains.ClientCli.Gallery;
 public sealed record DemoReport(OpenSetResult Metrics, double UnknownRejected, double FnirAtDefault, AppliedThreshold? Threshold, int RejectedProbes)
 {
     /// <param name="mated">Per probe: the true identity, or null for an unknown person.</param>
-    public static DemoReport From(IReadOnlyList<string?> mated, IReadOnlyList<ProbeAnswer> answers)
+    /// <param name="enrolled">Identities with at least one enrolled face; probes of known people none of whose images were enrolled are left out, as eval openset leaves them out.</param>
+    public static DemoReport From(IReadOnlyList<string?> mated, IReadOnlyList<ProbeAnswer> answers, IReadOnlySet<string> enrolled)
     {
         var matedSearches = new List<MatedSearch>();
         var nonMatedSearches = new List<NonMatedSearch>();
@@ -24,6 +25,11 @@ public sealed record DemoReport(OpenSetResult Metrics, double UnknownRejected, d
             if (answers[i].Rejection is not null || answers[i].Faces.Count == 0)
             {
                 rejected++;
+                continue;
+            }
+
+            if (mated[i] is { } person && !enrolled.Contains(person))
+            {
                 continue;
             }
 

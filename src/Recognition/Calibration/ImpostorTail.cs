@@ -199,7 +199,7 @@ public sealed record ImpostorTail
         CheckMeasuredFor(version);
         Validate();
         var path = PathFor(version);
-        var temp = path + ".tmp";
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp"; // several processes may install the same tail at once
         File.WriteAllText(temp, ToJson());
         File.Move(temp, path, overwrite: true);
     }

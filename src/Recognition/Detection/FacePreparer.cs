@@ -8,8 +8,9 @@ namespace FaceGrains.Recognition.Detection;
 /// <summary>
 /// The one path from a photo to model input, exactly as a model version's recipe (<see cref="PreprocessingSpec"/>)
 /// says. "align": detect → 68 landmarks → five points → similarity warp onto the recipe's template → quality; a photo
-/// without a face is an explicit <see cref="PhotoOutcome"/>, never a silent fixed crop. "center-crop", or an image the
-/// caller declares to be an aligned face chip: the recipe's fixed crop, no detection. The embedder grain, the command
+/// without a face is an explicit <see cref="PhotoOutcome"/>, never a silent fixed crop. An image the caller declares to
+/// be a face chip skips the detector only: its landmarks are found on the whole image and it is aligned the same way.
+/// "center-crop": every image is a face, cut with the recipe's fixed crop. The embedder grain, the command
 /// line (embed, eval, demo, models calibrate) and the trainer's validation all prepare faces here, so every figure is
 /// measured on the path the gallery serves. Thread-safe.
 /// </summary>
@@ -96,8 +97,8 @@ public sealed class FacePreparer : IDisposable
 
     /// <summary>
     /// The faces of <paramref name="image"/> the model is to see. <paramref name="aligned"/>: the caller declares the
-    /// image to be a face chip already (detectors often miss faces that fill the frame); it is then taken whole under
-    /// the recipe's fixed crop. Never a silent fallback: without it, a photo in which no face is found has none.
+    /// image to be a face chip (detectors often miss faces that fill the frame); it skips detection and is taken as one
+    /// face. Never a silent fallback: without it, a photo in which no face is found has none.
     /// </summary>
     public PreparedPhoto Prepare(RgbImage image, FaceSelection selection, bool aligned = false)
     {
@@ -108,11 +109,25 @@ public sealed class FacePreparer : IDisposable
                 $"image is {image.Width}x{image.Height}: its shorter side is below the {MinImageSide:F0} px minimum face size", [], []);
         }
 
-        if (aligned || Detector is null)
+        if (Detector is null)
         {
+            // A center-crop recipe: every image is a face, cut with the fixed crop.
             var view = ModelView(image, Recipe.Crop);
-            var chip = new PreparedFace(0, new FaceBox(0, 0, image.Width, image.Height), null, null, null, FaceQualityMeasure.MeasureChip(image, view), image, Recipe.Crop);
-            return new PreparedPhoto(image.Width, image.Height, PhotoOutcome.FacesFound, aligned ? "face chip (declared aligned)" : "whole image (center-crop recipe)", [chip], []);
+            var whole = new PreparedFace(0, new FaceBox(0, 0, image.Width, image.Height), null, null, null, FaceQualityMeasure.MeasureChip(image, view), image, Recipe.Crop, IsChip: true);
+            return new PreparedPhoto(image.Width, image.Height, PhotoOutcome.FacesFound, "whole image (center-crop recipe)", [whole], []);
+        }
+
+        if (aligned)
+        {
+            // A face chip: no detection; the whole image is the face box the landmark net sees (as face-api.js finds the
+            // landmarks of its chips), and the face is aligned onto the template like any other, so chips and photos of
+            // one person embed alike whatever framing the chips came with.
+            var box = new FaceBox(0, 0, image.Width, image.Height);
+            var marks = Landmarker!.Detect(image, [box])[0]!;
+            var five = marks.FivePoints();
+            var chip = FaceAligner.Warp(image, FaceAligner.TransformFor(five, Template!), Template!.Width, Template.Height);
+            var quality = FaceQualityMeasure.Measure(new DetectedFace(box, 1f), five, chip) with { Score = null };
+            return new PreparedPhoto(image.Width, image.Height, PhotoOutcome.FacesFound, "face chip (declared aligned)", [new PreparedFace(0, box, null, marks, five, quality, chip, CropPolicy.Full, IsChip: true)], []);
         }
 
         var detections = Detector.Detect(image).OrderByDescending(d => d.Box.Area).ToList();

@@ -5,10 +5,11 @@ namespace FaceGrains.Recognition.Detection;
 
 /// <summary>
 /// One face ready for the model, as its version's recipe cut it: where it is in the photo (box, detector score, 68
-/// landmarks and five alignment points; none of these for a face chip the caller declared aligned), how good it is,
-/// and what the model input is made of: <see cref="Image"/> framed by <see cref="Crop"/> (an aligned chip taken whole,
-/// or a face chip under the recipe's fixed crop).
+/// landmarks and five alignment points; no detector score for a declared face chip, whose box is the whole image; no
+/// landmarks under a center-crop recipe), how good it is, and what the model input is made of: <see cref="Image"/>
+/// framed by <see cref="Crop"/> (an aligned chip taken whole, or the image under a center-crop recipe's fixed crop).
 /// </summary>
+/// <param name="IsChip">The whole image is the face: declared a face chip by the caller, or any image under a center-crop recipe.</param>
 public sealed record PreparedFace(
     int Index,
     FaceBox Box,
@@ -17,8 +18,5 @@ public sealed record PreparedFace(
     FacePoint[]? FivePoints,
     FaceQuality Quality,
     RgbImage Image,
-    CropPolicy Crop)
-{
-    /// <summary>True for an image the caller declared to be a face chip (no detection, no landmarks).</summary>
-    public bool IsChip => Landmarks is null;
-}
+    CropPolicy Crop,
+    bool IsChip = false);

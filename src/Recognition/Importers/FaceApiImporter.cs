@@ -24,12 +24,6 @@ public static class FaceApiImporter
     private static readonly float[] MeanRgb = [122.782f, 117.001f, 104.298f];
 
     /// <summary>
-    /// The fixed crop for images declared to be face chips already: the chip (as face-api.js and dlib cut them) shown
-    /// whole, padded to a square, the model's native framing.
-    /// </summary>
-    public static readonly CropPolicy ChipCrop = CropPolicy.FitWhole;
-
-    /// <summary>
     /// Returns the store's imported version if there is one, otherwise imports it. Versions are immutable:
     /// an import never rewrites the manifest of one already in the store.
     /// </summary>
@@ -44,7 +38,7 @@ public static class FaceApiImporter
     /// <summary>
     /// The served recipe: photos are aligned onto dlib's chip template (150×150, padding 0.25, as dlib's face recognition
     /// example cuts chips) with the landmark input drawn as TensorFlow resizes it (LFW View 2: 98.88 %); images declared
-    /// to be face chips are shown whole (<see cref="ChipCrop"/>); one embedding per face.
+    /// to be face chips skip the detector and are aligned the same way; one embedding per face.
     /// </summary>
     public static PreprocessingSpec Recipe { get; } = new()
     {
@@ -57,7 +51,6 @@ public static class FaceApiImporter
         FaceCrop = PreprocessingSpec.AlignFaceCrop,
         AlignTemplate = FaceTemplate.DlibChip150,
         LandmarkInput = PreprocessingSpec.TensorFlowLandmarkInput,
-        Crop = ChipCrop,
     };
 
     public static ModelVersion Import(ModelStore store, string cacheDirectory, Action<string>? log = null)

@@ -59,10 +59,7 @@ public sealed record PreprocessingSpec
     [JsonPropertyName("landmark_input")]
     public string LandmarkInput { get; init; } = TensorFlowLandmarkInput;
 
-    /// <summary>
-    /// The fixed crop: what "center-crop" cuts from every image, and what "align" cuts from images the caller declares
-    /// to be face chips already (enrol or identify with aligned=true), which then skip detection.
-    /// </summary>
+    /// <summary>The fixed crop "center-crop" cuts from every image; "align" has none (it must stay the default, full).</summary>
     [JsonPropertyName("crop")]
     public CropPolicy Crop { get; init; } = CropPolicy.Full;
 
@@ -98,7 +95,7 @@ public sealed record PreprocessingSpec
     public string Describe()
     {
         var how = FaceCropMode == FaceCropMode.Align
-            ? $"align onto a {AlignTemplate?.Width}×{AlignTemplate?.Height} template ({LandmarkInput} landmark input; face chips: crop {Crop})"
+            ? $"align onto a {AlignTemplate?.Width}×{AlignTemplate?.Height} template ({LandmarkInput} landmark input)"
             : $"center-crop {Crop}";
         return $"{how}, {Width}×{Height} {ChannelOrder}, {Resize}{(FlipAverage ? ", flip-averaged" : "")}";
     }
@@ -147,6 +144,11 @@ public sealed record PreprocessingSpec
         }
 
         AlignTemplate?.Validate();
+        if (FaceCrop == AlignFaceCrop && Crop is not null && Crop != CropPolicy.Full)
+        {
+            throw new InvalidDataException($"face_crop '{AlignFaceCrop}' takes no fixed crop (got {Crop}): faces are aligned onto the template, declared chips too.");
+        }
+
         if (Crop is null)
         {
             throw new InvalidDataException("Preprocessing crop is missing.");

@@ -37,21 +37,23 @@ public sealed class BadInputTests
         Assert.Contains("no face", photo.Message, StringComparison.Ordinal);
     }
 
-    [RequiresModelFact]
-    public void A_declared_chip_skips_detection_and_has_no_pose_or_detector_score()
+    [RequiresModelFact("bbt/reference")]
+    public void A_declared_chip_skips_detection_and_is_aligned_from_landmarks_on_the_whole_image()
     {
-        var rng = new Random(5);
-        var noise = new byte[120 * 150 * 3];
-        rng.NextBytes(noise);
+        // face-api.js's own 150×150 chip: its reference landmarks were found on the whole image, as the preparer does.
+        var image = ImageDecoder.DecodeFile(SharedData.PathOf("bbt", "reference", "face1.png"));
 
-        var photo = Preparer().Prepare(new RgbImage(120, 150, noise), FaceSelection.Largest, aligned: true);
+        var photo = Preparer().Prepare(image, FaceSelection.Largest, aligned: true);
 
         var face = Assert.Single(photo.Faces);
         Assert.True(face.IsChip);
+        Assert.Null(face.DetectorScore);
         Assert.Null(face.Quality.Score);
-        Assert.Null(face.Quality.YawDegrees);
-        Assert.Equal(120, face.Quality.Size);
-        Assert.Equal(TestModels.FaceApi.Manifest.Preprocessing.Crop, face.Crop);
+        Assert.Equal(new FaceBox(0, 0, 150, 150), face.Box);
+        Assert.Equal(5, face.FivePoints!.Length);
+        Assert.InRange(Math.Abs(face.Quality.YawDegrees!.Value), 0, 20);
+        Assert.Equal((150, 150), (face.Image.Width, face.Image.Height));
+        Assert.Empty(Preparer().Enrolment.Check(face.Quality));
 
         // The gate still applies to what it can measure: the size.
         var small = Preparer().Prepare(Uniform(30, 30, 90), FaceSelection.Largest, aligned: true);

@@ -49,8 +49,8 @@ public sealed class DetectionManifestTests
         {
             recipe with { FlipAverage = true },
             recipe with { LandmarkInput = PreprocessingSpec.CanvasLandmarkInput },
-            recipe with { Crop = CropPolicy.Full },
             recipe with { FaceCrop = PreprocessingSpec.CenterFaceCrop, AlignTemplate = null },
+            recipe with { FaceCrop = PreprocessingSpec.CenterFaceCrop, AlignTemplate = null, Crop = CropPolicy.FitWhole },
             recipe with { AlignTemplate = FaceTemplate.DlibChip(150, 0.28) },
             recipe with { Resize = PreprocessingSpec.BilinearResize },
             recipe with { Mean = [0f, 0f, 0f] },

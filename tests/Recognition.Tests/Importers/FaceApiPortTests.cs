@@ -65,7 +65,7 @@ public sealed class FaceApiPortTests(ITestOutputHelper output)
         Assert.Equal([255f, 255f, 255f], p.Std);
         Assert.Equal("tf-bilinear", p.Resize);
         Assert.Equal(ResizeMethod.TensorFlowLegacy, p.ResizeMethod);
-        Assert.Equal(CropPolicy.FitWhole, p.Crop);
+        Assert.Equal(CropPolicy.Full, p.Crop);
         Assert.Equal(FaceCropMode.Align, p.FaceCropMode);
         Assert.Equal(FaceTemplate.DlibChip150.Points.SelectMany(x => x), p.AlignTemplate!.Points.SelectMany(x => x));
         Assert.False(p.FlipAverage);

@@ -22,7 +22,6 @@ public sealed class ModelManifestTests
             ChannelOrder = "bgr",
             Mean = [127.5f, 127.25f, 104.298f],
             Std = [128f, 255f, 0.5f],
-            Crop = CropPolicy.FitWhole,
             Resize = PreprocessingSpec.TensorFlowBilinearResize,
             FaceCrop = PreprocessingSpec.AlignFaceCrop,
             AlignTemplate = FaceTemplate.ArcFace112,
@@ -32,6 +31,8 @@ public sealed class ModelManifestTests
         Provenance = new ModelProvenance { Source = "npm:x@1", Licence = "MIT", SourceIntegrity = "sha512-abc", WeightsSha256 = "00ff", Notes = "n" },
         Evaluation = new() { ["lfw"] = new() { ["accuracy_mean"] = 0.978, ["auc"] = 0.997 } },
     };
+
+    private static PreprocessingSpec CenterCrop(PreprocessingSpec spec) => spec with { FaceCrop = PreprocessingSpec.CenterFaceCrop, AlignTemplate = null };
 
     public static TheoryData<string, Func<ModelManifest, ModelManifest>, string> Invalid => new()
     {
@@ -51,8 +52,9 @@ public sealed class ModelManifestTests
         { "std zero", m => m with { Preprocessing = m.Preprocessing with { Std = [1f, 0f, 1f] } }, "std" },
         { "two means", m => m with { Preprocessing = m.Preprocessing with { Mean = [1f, 2f] } }, "mean" },
         { "four stds", m => m with { Preprocessing = m.Preprocessing with { Std = [1f, 2f, 3f, 4f] } }, "std" },
-        { "default crop side", m => m with { Preprocessing = m.Preprocessing with { Crop = new CropPolicy { Side = 0 } } }, "side" },
-        { "crop centre", m => m with { Preprocessing = m.Preprocessing with { Crop = new CropPolicy { CenterY = 1.5 } } }, "centre" },
+        { "a fixed crop with alignment", m => m with { Preprocessing = m.Preprocessing with { Crop = CropPolicy.FitWhole } }, "no fixed crop" },
+        { "crop side", m => m with { Preprocessing = CenterCrop(m.Preprocessing) with { Crop = new CropPolicy { Side = 0 } } }, "side" },
+        { "crop centre", m => m with { Preprocessing = CenterCrop(m.Preprocessing) with { Crop = new CropPolicy { CenterY = 1.5 } } }, "centre" },
     };
 
     [Fact]
@@ -90,7 +92,7 @@ public sealed class ModelManifestTests
         Assert.Equal((112, 96, "bgr"), (p.Width, p.Height, p.ChannelOrder));
         Assert.Equal(original.Preprocessing.Mean, p.Mean);
         Assert.Equal(original.Preprocessing.Std, p.Std);
-        Assert.Equal(CropPolicy.FitWhole, p.Crop);
+        Assert.Equal(CropPolicy.Full, p.Crop);
         Assert.Equal(FaceTemplate.ArcFace112.Points.SelectMany(x => x), p.AlignTemplate!.Points.SelectMany(x => x));
         Assert.True(p.FlipAverage);
         Assert.Equal(original.Preprocessing.Fingerprint(), p.Fingerprint());
@@ -110,7 +112,7 @@ public sealed class ModelManifestTests
             node.Select(kv => kv.Key));
         var preprocessing = node["preprocessing"]!.AsObject();
         Assert.Equal(["width", "height", "channel_order", "mean", "std", "resize", "face_crop", "align_template", "landmark_input", "crop", "flip_average"], preprocessing.Select(kv => kv.Key));
-        Assert.True(preprocessing["crop"]!["fit"]!.GetValue<bool>());
+        Assert.False(preprocessing["crop"]!["fit"]!.GetValue<bool>());
         Assert.Equal("align", preprocessing["face_crop"]!.GetValue<string>());
         Assert.Equal("tf-bilinear", preprocessing["resize"]!.GetValue<string>());
         Assert.Equal("sha512-abc", node["provenance"]!["source_integrity"]!.GetValue<string>());

@@ -26,13 +26,14 @@ public sealed class OpenSetProtocolTests(ITestOutputHelper output)
         var m = report.Metrics;
         output.WriteLine($"rank-1 {m.Rank1:P2}; " + string.Join(", ", m.FnirAtFpir.Select(f => $"FNIR@FPIR {f.TargetFpir:0e0} = {f.Fnir:P2}")));
         Assert.Equal((30, 10), (report.KnownIdentities, report.UnknownIdentities));
-        Assert.Equal(90, report.EnrolledImages);
+        // One of the 90 enrolment images is refused by the gate: the head is turned or tilted too far.
+        Assert.Equal(89, report.EnrolledImages);
         Assert.Equal((210, 100), (m.MatedCount, m.NonMatedCount));
-        Assert.Empty(report.RejectedImages);
-        Assert.True(m.Rank1 >= 0.9, $"rank-1 {m.Rank1:P2} < 90 %");
+        Assert.True(m.Rank1 >= 0.99, $"rank-1 {m.Rank1:P2} < 99 %");
 
-        // The gallery's own impostor scores: 90 enrolled faces against the 29 other centroids each.
-        Assert.Equal(90 * 29, report.GalleryImpostors.Sum());
+        // The gallery's own impostor scores: the 89 enrolled faces against the 29 other centroids each.
+        Assert.Equal(89 * 29, report.GalleryImpostors.Sum());
+        Assert.Contains("head", Assert.Single(report.RejectedImages).Value, StringComparison.Ordinal);
         Assert.Equal((210, 100), (report.Mated.Count, report.NonMated.Count));
     }
 
