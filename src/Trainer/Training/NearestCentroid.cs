@@ -1,3 +1,4 @@
+using FaceGrains.Recognition.Similarity;
 using System.Numerics.Tensors;
 using FaceGrains.Trainer.Data;
 
@@ -54,19 +55,10 @@ public static class NearestCentroid
             return double.NaN;
         }
 
-        var centroids = new Dictionary<int, float[]>();
-        for (var i = 0; i < gallery.Length; i++)
-        {
-            if (!centroids.TryGetValue(galleryLabels[i], out var sum))
-            {
-                centroids[galleryLabels[i]] = sum = new float[gallery[i].Length];
-            }
-
-            TensorPrimitives.Add(sum, ValidationSet.Normalize(gallery[i]), sum);
-        }
-
-        var labels = centroids.Keys.ToArray();
-        var unit = labels.Select(l => ValidationSet.Normalize(centroids[l])).ToArray();
+        // The gallery's centroid (Recognition's one definition), in the order the faces come.
+        var groups = Enumerable.Range(0, gallery.Length).GroupBy(i => galleryLabels[i]).ToList();
+        var labels = groups.Select(g => g.Key).ToArray();
+        var unit = groups.Select(g => VectorMath.Centroid(g.Select(i => ValidationSet.Normalize(gallery[i])), gallery[g.First()].Length)).ToArray();
         var correct = 0;
         for (var p = 0; p < probes.Length; p++)
         {

@@ -167,6 +167,40 @@ public sealed class ServedPipelineTests(ServedPipelineTests.Fixture fixture, ITe
 
     private static string Name(string? identity) => identity!.Replace("bbt-", "", StringComparison.Ordinal);
 
+    [RequiresModelFact]
+    public async Task A_calibration_of_another_recipe_is_refused_at_start_and_in_health()
+    {
+        // A version of its own (the imported network with a fixed crop) whose impostor tail claims another recipe.
+        var store = new FaceGrains.Recognition.Models.ModelStore(TestModels.Home.ModelsDirectory);
+        var version = store.Derive(TestModels.FaceApi, new FaceGrains.Recognition.Preprocessing.PreprocessingSpec
+        {
+            Width = 150,
+            Height = 150,
+            Mean = TestModels.FaceApi.Manifest.Preprocessing.Mean,
+            Std = TestModels.FaceApi.Manifest.Preprocessing.Std,
+            Resize = TestModels.FaceApi.Manifest.Preprocessing.Resize,
+            Crop = new FaceGrains.Recognition.Preprocessing.CropPolicy { Side = 0.47, CenterX = 0.5, CenterY = 0.55 },
+        }, "refused-calibration-test");
+        var foreign = FaceGrains.Recognition.Calibration.ImpostorTail.TryLoad(TestModels.FaceApi)!;
+        File.WriteAllText(FaceGrains.Recognition.Calibration.ImpostorTail.PathFor(version), (foreign with { ModelId = version.Id }).ToJson());
+        var home = TestSilo.NewHome();
+        try
+        {
+            await using var silo = await TestSilo.StartAsync(home, $"--FaceGrains:Gallery:ActiveModel={version.Id}");
+            var health = await silo.Http.GetFromJsonAsync<JsonElement>("/health");
+            Assert.Equal("degraded", health.GetProperty("state").GetString());
+            Assert.Contains("calibration refused", health.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+            Assert.Contains("recipe", health.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+            Assert.Equal("uncalibrated", health.GetProperty("identify").GetProperty("source").GetString());
+            Assert.Equal(1.0, health.GetProperty("identify").GetProperty("threshold").GetDouble());
+        }
+        finally
+        {
+            TestSilo.DeleteHome(home);
+            File.Delete(FaceGrains.Recognition.Calibration.ImpostorTail.PathFor(version));
+        }
+    }
+
     /// <summary>A landscape photograph from Debian's mate-backgrounds (no person in it).</summary>
     private const string Landscape = "/usr/share/backgrounds/mate/nature/GreenMeadow.jpg";
 
