@@ -7,6 +7,7 @@ namespace FaceGrains.Grains.Interfaces;
 /// <param name="RatePerSecond">Identities per second over the last stretch.</param>
 /// <param name="Failures">Identities that could not be re-embedded, with the reason (first ones only; <see cref="FailureCount"/> counts all).</param>
 /// <param name="Message">What is happening, or why it stopped, in one sentence.</param>
+/// <param name="Silo">The silo running it (Orleans runtime identity), last it reported.</param>
 /// <param name="Resumes">How many times it continued from its cursor after its silo went away or the cluster restarted.</param>
 [GenerateSerializer, Immutable, Alias("facegrains.migration-status")]
 public sealed record MigrationStatus(
@@ -23,7 +24,8 @@ public sealed record MigrationStatus(
     [property: Id(10)] int FailureCount,
     [property: Id(11)] bool Force,
     [property: Id(12)] string Message,
-    [property: Id(13)] int Resumes = 0)
+    [property: Id(13)] int Resumes = 0,
+    [property: Id(14)] string? Silo = null)
 {
     /// <summary>Seconds to go at the current rate, when known.</summary>
     public double? EtaSeconds => Phase == MigrationPhase.Reembedding && RatePerSecond > 0 && Total > Done ? (Total - Done) / RatePerSecond : null;

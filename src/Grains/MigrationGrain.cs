@@ -109,6 +109,7 @@ public sealed class MigrationGrain(
         {
             await catalog.GetAsync(To); // the candidate must load here before anything is embedded into it
             cancellationToken.ThrowIfCancellationRequested();
+            Status = Status with { Silo = RuntimeIdentity };
             if (Status.Phase == MigrationPhase.Reembedding)
             {
                 await ReembedAllAsync(cancellationToken);

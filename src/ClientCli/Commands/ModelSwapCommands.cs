@@ -156,7 +156,7 @@ public static class ModelSwapCommands
         {
             while (true)
             {
-                view = registry.GetAsync().GetAwaiter().GetResult();
+                view = SwapBenchCommand.Retrying(registry.GetAsync).GetAwaiter().GetResult();
                 var m = view.Migration;
                 if (m is null || m.To != candidate)
                 {

@@ -19,8 +19,8 @@ namespace FaceGrains.ClientCli.Commands;
 /// </summary>
 public static class SwapBenchCommand
 {
-    /// <summary>Attempts per identify call: a call is failed only when every attempt failed (a killed silo's grains move meanwhile).</summary>
-    public const int Attempts = 5;
+    /// <summary>How long a call is retried: a call is failed only when it failed for this long (a killed silo is declared dead and its grains move meanwhile).</summary>
+    public static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(60);
 
     public static Command Create()
     {
@@ -78,8 +78,8 @@ public static class SwapBenchCommand
             // During: calls keep flowing from the activation until the migration has ended.
             var clock = Stopwatch.StartNew();
             var during = load.RunUntil(cancellationToken, out var stopDuring);
-            var view = await registry.ActivateAsync(new ActivateRequest(target.Id, parse.GetValue(force)));
-            view = await ModelSwapCommands.FollowAsync(registry, output, target.Id, cancellationToken);
+            await registry.ActivateAsync(new ActivateRequest(target.Id, parse.GetValue(force)));
+            var view = await ModelSwapCommands.FollowAsync(registry, output, target.Id, cancellationToken);
             stopDuring();
             var duringPhase = await during;
             var migration = view.Migration!;
@@ -95,11 +95,11 @@ public static class SwapBenchCommand
                 after = await load.PassAsync("identify, after the flip", output, cancellationToken);
                 foreach (var chunk in enrolment.EnrolledIdentities.Chunk(64))
                 {
-                    var centroids = await Task.WhenAll(chunk.Select(id => grains.GetGrain<IIdentityGrain>(id).GetCentroidAsync(target.Id)));
+                    var centroids = await Task.WhenAll(chunk.Select(id => Retrying(() => grains.GetGrain<IIdentityGrain>(id).GetCentroidAsync(target.Id))));
                     foundUnderNew += centroids.Count(c => c is not null);
                 }
 
-                await registry.RollbackAsync();
+                await Retrying(() => registry.RollbackAsync());
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
                 afterRollback = await load.PassAsync("identify, after the rollback", output, cancellationToken);
             }
@@ -158,6 +158,23 @@ public static class SwapBenchCommand
             return flipped ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>A cluster call retried through a silo's death (for up to <see cref="RetryFor"/>).</summary>
+    public static async Task<T> Retrying<T>(Func<Task<T>> call)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException && clock.Elapsed < RetryFor)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 
     /// <summary>What one phase's calls gave: latencies, failures, answers (a pass) and the versions that answered.</summary>
@@ -241,14 +258,14 @@ public static class SwapBenchCommand
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
                 {
-                    if (attempt == Attempts)
+                    if (clock.Elapsed > RetryFor)
                     {
                         phase.Fail();
                         return null;
                     }
 
                     phase.Retry();
-                    await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt));
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 250 * attempt)));
                 }
             }
         }
