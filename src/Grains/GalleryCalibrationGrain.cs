@@ -35,6 +35,19 @@ public sealed class GalleryCalibrationGrain(
 
     private string ModelVersion => this.GetPrimaryKeyString();
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Calibration is { } stored && !HasUsableTail(stored))
+        {
+            // Stored before a fix (a tail that ended in an FMR-0 point): every reader would refuse it, so measure again.
+            logger.LogWarning("Gallery calibration of {Version} has a tail that cannot be read; measuring it again", ModelVersion);
+            state.State.Calibration = null;
+            _ = Measuring();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<GalleryCalibration?> GetAsync() => Task.FromResult(state.State.Calibration);
 
     public Task<GalleryCalibration?> RefreshAsync() => Measuring();
@@ -54,6 +67,19 @@ public sealed class GalleryCalibrationGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    private static bool HasUsableTail(GalleryCalibration calibration)
+    {
+        try
+        {
+            _ = ThresholdPolicy.TailModelOf(calibration, shipped: null);
+            return true;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The measurement under way, or a new one.</summary>

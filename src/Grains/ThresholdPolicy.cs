@@ -27,9 +27,14 @@ public static class ThresholdPolicy
             new(model.Version, model.ShippedTail, model.CalibrationProblem, gallery?.ModelVersion == model.Id ? gallery : null);
 
         /// <summary>The gallery's tail model, or null when it has too few scores to read or model.</summary>
-        public GalleryTailModel? GalleryModel => Gallery is null
-            ? null
-            : GalleryTailModel.From(Gallery.Scores.Zip(Gallery.Fmrs, (s, f) => new TailPoint(s, f)).ToList(), Gallery.ImpostorScores, Shipped);
+        public GalleryTailModel? GalleryModel => Gallery is null ? null : TailModelOf(Gallery, Shipped);
+    }
+
+    /// <summary>A gallery calibration's tail model (shaped by <paramref name="shipped"/> where given), or null when it has too few scores; a tail that is not one throws <see cref="InvalidDataException"/>.</summary>
+    public static GalleryTailModel? TailModelOf(GalleryCalibration gallery, ImpostorTail? shipped)
+    {
+        ArgumentNullException.ThrowIfNull(gallery);
+        return GalleryTailModel.From(gallery.Scores.Zip(gallery.Fmrs, (s, f) => new TailPoint(s, f)).ToList(), gallery.ImpostorScores, shipped);
     }
 
     public static AppliedThreshold ForIdentification(ThresholdRequest? request, int gallerySize, double defaultTargetFpir, Calibrations calibrations)

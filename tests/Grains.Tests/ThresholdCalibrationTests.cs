@@ -207,6 +207,31 @@ public sealed class ThresholdCalibrationTests
         Assert.Equal(-0.9999, point.Score, 6);
     }
 
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(0.99995f)]
+    public void Scores_piled_into_the_top_bin_end_the_tail_instead_of_giving_a_zero_fmr_point(float pile)
+    {
+        // A collapsed model (a barely trained 64-d network on an ORL gallery gave this): 600 of 1,000 impostor scores at
+        // cosine 1 or just under (the top bins), 400 spread over 0.5–0.9. No threshold reaches an FMR under 0.6; the tail used to end
+        // in the point (1, 0), which every reader of the tail then refused.
+        var histogram = new long[ImpostorCalibration.BinCount];
+        histogram[ImpostorCalibration.BinOf(pile)] = 600;
+        for (var i = 0; i < 400; i++)
+        {
+            histogram[ImpostorCalibration.BinOf(0.5f + (i * 0.001f))]++;
+        }
+
+        var points = ImpostorCalibration.TailPoints(histogram, 1000);
+
+        Assert.True(points.Count >= 2, $"{points.Count} points");
+        Assert.All(points, p => Assert.True(p.Fmr >= 0.6, $"point ({p.Score}, {p.Fmr})"));
+        var tail = GalleryTailModel.From(points, 1000, shipped: null); // validates the points
+        Assert.NotNull(tail);
+        Assert.InRange(tail.ThresholdFor(1e-3, out var modelled), 0.9, 1);
+        Assert.True(modelled);
+    }
+
     [Fact]
     public void Measure_against_centroids_scores_each_image_against_every_other_identity_s_centroid()
     {

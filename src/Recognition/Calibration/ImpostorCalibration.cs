@@ -275,6 +275,13 @@ public static class ImpostorCalibration
                 b2++;
             }
 
+            if (above[b2] == 0)
+            {
+                // More scores tie in the top bins than this level allows (a model that maps strangers onto one another):
+                // no threshold reaches it, and the tail ends at the last level one does.
+                break;
+            }
+
             Add(b2);
         }
 
