@@ -17,6 +17,7 @@ public static class ModelsCommand
         var command = new Command("models", "Model versions in the local model store.");
         command.Subcommands.Add(List());
         command.Subcommands.Add(ImportFaceApi());
+        command.Subcommands.Add(ModelImportCommand.Create());
         command.Subcommands.Add(Calibrate());
         command.Subcommands.Add(Derive());
         return command;
