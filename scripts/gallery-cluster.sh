@@ -6,7 +6,8 @@
 #   scripts/gallery-cluster.sh gateways  prints the gateway list for facegrains --gateway
 #
 # Everything lives under $FACEGRAINS_CLUSTER_RUN (default /tmp/facegrains-cluster): redis/ (append-only file on),
-# home/ (the one data directory every silo shares: models/ linked to ~/.facegrains/models, faces/), silo-<i>.log.
+# home/ (the one data directory every silo shares: models/ and detection/ linked from $FACEGRAINS_HOME, default ~/.facegrains; faces/),
+# silo-<i>.log.
 # Silo i (1-based) listens on silo port BASE_SILO+i, gateway BASE_GATEWAY+i, HTTP BASE_HTTP+i.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,8 @@ start() {
   rm -rf "$run/redis"
   mkdir -p "$run/redis" "$run/home"
   [ -e "$run/home/models" ] || ln -s "$models" "$run/home/models"
+  # The face detector too, when that home has imported it (otherwise the first silo imports it from npm).
+  [ -e "$run/home/detection" ] || [ ! -d "$models/../detection" ] || ln -s "$(cd "$models/../detection" && pwd)" "$run/home/detection"
   [ -x "$silo_bin" ] || dotnet build -c Release src/Silo -v q -nologo
   redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run/redis" --appendonly yes --save "" \
     --daemonize yes --pidfile "$run/redis/redis.pid" --logfile "$run/redis/redis.log"

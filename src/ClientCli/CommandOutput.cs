@@ -35,7 +35,7 @@ public sealed class CommandOutput(bool json)
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> under a progress bar on stderr (none with --json or when stderr is not a terminal).</summary>
+    /// <summary>Runs <paramref name="work"/> under a progress bar on stderr (with --json, or when stderr is not a terminal, a line every 10 %).</summary>
     public T WithProgress<T>(string title, Func<Action<int, int>, T> work)
     {
         if (IsJson || Console.IsErrorRedirected)
@@ -44,7 +44,7 @@ public sealed class CommandOutput(bool json)
             return work((done, total) =>
             {
                 var percent = total == 0 ? 100 : done * 100 / total;
-                if (!IsJson && percent / 10 != lastReported / 10)
+                if (percent / 10 != lastReported / 10)
                 {
                     lastReported = percent;
                     Console.Error.WriteLine($"{title}: {done}/{total}");
@@ -80,7 +80,7 @@ public sealed class CommandOutput(bool json)
                 var percent = total == 0 ? 100 : done * 100 / total;
                 lock (gate)
                 {
-                    if (!IsJson && percent / 10 != lastReported / 10)
+                    if (percent / 10 != lastReported / 10)
                     {
                         lastReported = percent;
                         Console.Error.WriteLine($"{title}: {done}/{total}");

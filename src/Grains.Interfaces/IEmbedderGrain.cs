@@ -8,8 +8,8 @@ namespace FaceGrains.Grains.Interfaces;
 [Alias("facegrains.IEmbedderGrain")]
 public interface IEmbedderGrain : IGrainWithIntegerKey
 {
-    /// <summary>One result per image, in order, with the active model version.</summary>
-    /// <param name="aligned">The caller declares the images to be aligned face chips: no detection, the recipe's fixed crop.</param>
+    /// <summary>One result per image, in order, under <paramref name="modelVersion"/> (loaded on this silo on first use).</summary>
+    /// <param name="aligned">The caller declares the images to be face chips: no detection.</param>
     [Alias("Embed")]
-    Task<EmbeddingResult> EmbedAsync(IReadOnlyList<FaceImage> images, FacePurpose purpose, bool aligned = false);
+    Task<EmbeddingResult> EmbedAsync(IReadOnlyList<FaceImage> images, FacePurpose purpose, bool aligned, string modelVersion);
 }

@@ -20,4 +20,8 @@ public interface IGalleryCalibrationGrain : IGrainWithStringKey
     [Alias("Nudge")]
     [Orleans.Concurrency.OneWay]
     Task NudgeAsync(int gallerySize);
+
+    /// <summary>Forgets the measurement (the version was retired).</summary>
+    [Alias("Clear")]
+    Task ClearAsync();
 }

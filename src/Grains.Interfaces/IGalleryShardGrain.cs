@@ -23,6 +23,10 @@ public interface IGalleryShardGrain : IGrainWithStringKey
     [Alias("GetStats")]
     Task<ShardStats> GetStatsAsync();
 
+    /// <summary>Drops every row and deactivates (the version was retired).</summary>
+    [Alias("Clear")]
+    Task ClearAsync();
+
     /// <summary>
     /// Scores each face against every identity of this shard except its own (<paramref name="owners"/>[i] owns face i):
     /// the gallery's impostor scores, as a histogram.

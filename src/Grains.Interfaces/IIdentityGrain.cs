@@ -35,6 +35,22 @@ public interface IIdentityGrain : IGrainWithStringKey
     Task<bool> ForgetAsync();
 
     /// <summary>
+    /// Embeds every face that has no embedding under <paramref name="modelVersion"/> yet from its stored image, as it was
+    /// enrolled (a face chip again as a chip), and pushes the centroid to that version's shard. Idempotent: faces that
+    /// have one are left alone, so a migration that resumes never embeds a face twice.
+    /// </summary>
+    [Alias("Reembed")]
+    Task<ReembedResult> ReembedAsync(string modelVersion);
+
+    /// <summary>Every enrolled face with its stored image (an export of the gallery for training); empty when the identity does not exist.</summary>
+    [Alias("ExportFaces")]
+    Task<IReadOnlyList<StoredFace>> ExportFacesAsync();
+
+    /// <summary>Removes every embedding and the centroid under <paramref name="modelVersion"/> (a retired version), and its shard row.</summary>
+    [Alias("DropVersion")]
+    Task DropVersionAsync(string modelVersion);
+
+    /// <summary>
     /// The centroid (and face embeddings) for one model version, or null when there is none.
     /// Used by shards rebuilding themselves and by verification against an identity.
     /// Always interleaves: a shard activated by this identity's own upsert reads it back while the identity awaits the shard.

@@ -4,15 +4,15 @@ using Orleans.Concurrency;
 namespace FaceGrains.Grains;
 
 /// <summary>
-/// The silo-local entry to the embedder: decodes images and prepares their faces by the served version's recipe on the
-/// thread pool, then waits on the silo's <see cref="EmbeddingBatcher"/>. A stateless worker so every silo embeds its own
+/// The silo-local entry to the embedder: decodes images and prepares their faces by the asked version's recipe on the
+/// thread pool, then waits on the silo's <see cref="EmbeddingBatcher"/> (which never mixes versions in one batch). A stateless worker so every silo embeds its own
 /// callers' images; reentrant because its requests only wait for a shared batch, and letting them overlap is what fills one.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class EmbedderGrain(ServingModel serving, EmbeddingBatcher batcher) : Grain, IEmbedderGrain
+public sealed class EmbedderGrain(ModelCatalog catalog, EmbeddingBatcher batcher) : Grain, IEmbedderGrain
 {
-    public async Task<EmbeddingResult> EmbedAsync(IReadOnlyList<FaceImage> images, FacePurpose purpose, bool aligned = false)
+    public async Task<EmbeddingResult> EmbedAsync(IReadOnlyList<FaceImage> images, FacePurpose purpose, bool aligned, string modelVersion)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (!Enum.IsDefined(purpose))
@@ -20,7 +20,7 @@ public sealed class EmbedderGrain(ServingModel serving, EmbeddingBatcher batcher
             throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unknown face purpose.");
         }
 
-        var model = await serving.GetAsync();
+        var model = await catalog.GetAsync(modelVersion);
         var prepared = await Task.Run(() => PreparedImages.Prepare(images, model, purpose, aligned));
         var embeddings = prepared.RowCount > 0 ? await batcher.EmbedAsync(model, prepared.Tensors, prepared.RowCount) : [];
         var dim = model.Dimension;

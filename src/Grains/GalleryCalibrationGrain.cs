@@ -39,6 +39,12 @@ public sealed class GalleryCalibrationGrain(
 
     public Task<GalleryCalibration?> RefreshAsync() => Measuring();
 
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        state.State = new GalleryCalibrationState();
+    }
+
     public Task NudgeAsync(int gallerySize)
     {
         var measured = state.State.Calibration?.GallerySize ?? 0;

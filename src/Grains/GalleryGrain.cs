@@ -6,7 +6,7 @@ namespace FaceGrains.Grains;
 
 /// <summary>Operator views of the whole gallery. A stateless worker: it only gathers from directory partitions and shards.</summary>
 [StatelessWorker]
-public sealed class GalleryGrain(ServingModel serving, IOptions<GalleryOptions> options) : Grain, IGalleryGrain
+public sealed class GalleryGrain(ModelCatalog catalog, ModelRegistryCache registry, IOptions<GalleryOptions> options) : Grain, IGalleryGrain
 {
     private readonly GalleryOptions options = options.Value;
 
@@ -19,7 +19,7 @@ public sealed class GalleryGrain(ServingModel serving, IOptions<GalleryOptions> 
 
     public async Task<GalleryStats> GetStatsAsync()
     {
-        var model = await serving.GetAsync();
+        var model = await catalog.GetAsync(await registry.ActiveAsync());
         var shards = await Task.WhenAll(Enumerable.Range(0, options.ShardCount)
             .Select(s => GrainFactory.GetGrain<IGalleryShardGrain>(GalleryPartitioning.ShardKey(model.Id, s)).GetStatsAsync()));
         var identities = shards.Sum(s => s.IdentityCount);

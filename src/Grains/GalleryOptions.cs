@@ -41,8 +41,21 @@ public sealed class GalleryOptions
     /// <summary>Most candidates a request may ask for.</summary>
     public int MaxCandidateCount { get; set; } = 100;
 
-    /// <summary>Model version to serve: an id or unique prefix in the model store; empty = the imported face-api model (imported on first start).</summary>
-    public string ActiveModel { get; set; } = "";
+    /// <summary>
+    /// The version a new cluster activates first: an id or unique prefix in the model store; empty = the imported face-api
+    /// model (imported on first start). Ignored once the cluster's model registry has an active version: from then on
+    /// versions change with <c>facegrains models activate</c>.
+    /// </summary>
+    public string InitialModel { get; set; } = "";
+
+    /// <summary>Most identities a migration re-embeds at once (it backs off below this to keep identify latency in bounds).</summary>
+    public int MigrationConcurrency { get; set; } = 4;
+
+    /// <summary>How far identify p99 may rise over its level before a migration (a factor) before the migration backs off.</summary>
+    public double MigrationLatencyBudget { get; set; } = 1.5;
+
+    /// <summary>How much worse (rank-1 or FNIR, in fractions) a candidate may be than the active version and still pass the gate.</summary>
+    public double GateMargin { get; set; } = 0.01;
 
     /// <summary>Largest accepted image file, in bytes.</summary>
     public long MaxImageBytes { get; set; } = Recognition.Images.ImageLimits.DefaultMaxBytes;
@@ -92,6 +105,21 @@ public sealed class GalleryOptions
         if (MaxCandidateCount < 1 || CandidateCount < 1 || CandidateCount > MaxCandidateCount)
         {
             problems.Add($"CandidateCount {CandidateCount} must be between 1 and MaxCandidateCount {MaxCandidateCount}.");
+        }
+
+        if (MigrationConcurrency is < 1 or > 256)
+        {
+            problems.Add($"MigrationConcurrency {MigrationConcurrency} must be between 1 and 256.");
+        }
+
+        if (!(MigrationLatencyBudget >= 1))
+        {
+            problems.Add($"MigrationLatencyBudget {MigrationLatencyBudget} must be 1 or more (a factor over identify p99 before the migration).");
+        }
+
+        if (!(GateMargin is >= 0 and <= 1))
+        {
+            problems.Add($"GateMargin {GateMargin} must be between 0 and 1.");
         }
 
         if (MaxImageBytes < 1 || MaxImagePixels < 1 || MaxImagePixels > Recognition.Images.ImageLimits.MaxSupportedPixels)

@@ -120,6 +120,14 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
         return Task.FromResult(new ImpostorHistogram(bins, bins.Select(b => counts[b]).ToArray(), total, identities));
     }
 
+    public Task ClearAsync()
+    {
+        rowsById.Clear();
+        dirty = true;
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     public Task<ShardStats> GetStatsAsync()
     {
         EnsureMatrix();

@@ -7,8 +7,9 @@ public static class GallerySiloBuilderExtensions
 {
     /// <summary>
     /// Everything the gallery grains need on a silo: validated <see cref="GalleryOptions"/>, the face image store (default
-    /// <c>&lt;Home&gt;/faces</c>), the served model (loaded from <c>&lt;Home&gt;/models</c>) and its embedding batcher, and a startup
-    /// task that loads the model and registers it. The host registers grain storage named <see cref="GalleryStorage.ProviderName"/>
+    /// <c>&lt;Home&gt;/faces</c>), the catalog of model versions loaded here (from <c>&lt;Home&gt;/models</c>), this silo's view of the model
+    /// registry, the embedding batcher, the migration watchdog, and a startup task that activates the first version of a
+    /// new cluster and loads the active one. The host registers grain storage named <see cref="GalleryStorage.ProviderName"/>
     /// and clustering itself.
     /// </summary>
     public static ISiloBuilder AddFaceGallery(this ISiloBuilder silo, Action<GalleryOptions>? configure = null)
@@ -23,8 +24,11 @@ public static class GallerySiloBuilderExtensions
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<GalleryOptions>, GalleryOptionsValidator>();
         silo.Services.AddSingleton<IFaceImageStore>(sp => new FileFaceImageStore(sp.GetRequiredService<IOptions<GalleryOptions>>().Value.ResolvedFacesDirectory));
-        silo.Services.AddSingleton<ServingModel>();
+        silo.Services.AddSingleton<ModelCatalog>();
+        silo.Services.AddSingleton<ModelRegistryCache>();
+        silo.Services.AddSingleton<IdentifyLatency>();
         silo.Services.AddSingleton<EmbeddingBatcher>();
+        silo.Services.AddHostedService<MigrationWatchdog>();
         silo.AddStartupTask<ModelStartupTask>();
         return silo;
     }

@@ -8,10 +8,13 @@ namespace FaceGrains.Grains;
 /// <summary>
 /// One known person. Not reentrant, on purpose: every change is a read-modify-write of the face list, so concurrent
 /// enrolments to one identity queue behind each other instead of losing faces (only centroid reads interleave).
+/// Faces are embedded under every live model version (the active one, a candidate being migrated to, the previous
+/// one kept for rollback), so each version's shards stay complete.
 /// </summary>
 public sealed class IdentityGrain(
     [PersistentState("identity", GalleryStorage.ProviderName)] IPersistentState<IdentityState> state,
-    ServingModel serving,
+    ModelCatalog catalog,
+    ModelRegistryCache registry,
     IFaceImageStore faceImages,
     IOptions<GalleryOptions> options) : Grain, IIdentityGrain
 {
@@ -57,9 +60,16 @@ public sealed class IdentityGrain(
         }
 
         var accepted = new List<FaceRecord>();
+        var acceptedImages = new List<FaceImage>();
+        var live = (await registry.CurrentAsync()).LiveVersions;
+        if (live.Count == 0)
+        {
+            throw new InvalidOperationException("The cluster has no active model version yet: the first silo registers one as it starts.");
+        }
+
         if (toEmbed.Count > 0)
         {
-            var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(toEmbed.Select(i => images[i]).ToList(), FacePurpose.Enrol, request.Aligned);
+            var embedded = await Embedder.EmbedAsync(toEmbed.Select(i => images[i]).ToList(), FacePurpose.Enrol, request.Aligned, live[0]);
             var usable = new List<(int Index, EmbeddedPhoto Photo)>();
             for (var k = 0; k < toEmbed.Count; k++)
             {
@@ -108,6 +118,7 @@ public sealed class IdentityGrain(
                     Location = face.Location,
                     Aligned = request.Aligned,
                 });
+                acceptedImages.Add(image);
                 var box = face.Location.Box;
                 var what = request.Aligned
                     ? $"Enrolled ({photo.Width}×{photo.Height} face chip, declared aligned)."
@@ -115,6 +126,24 @@ public sealed class IdentityGrain(
                         + (others is null ? "." : $"; the photo holds {others.Count} more face(s), not enrolled.");
                 outcomes[i] = new FaceOutcome(i, image.FileName, photo.FaceId, FaceStatus.Accepted, what, null, face.Location, others,
                     others is null ? null : [FaceOutcome.SeveralFacesWarning]);
+            }
+        }
+
+        // The other live versions (a candidate being migrated to, the previous one): the same accepted faces, their own recipe.
+        foreach (var version in live.Skip(1))
+        {
+            if (accepted.Count == 0)
+            {
+                break;
+            }
+
+            var others = await Embedder.EmbedAsync(acceptedImages, FacePurpose.Enrol, request.Aligned, version);
+            for (var k = 0; k < accepted.Count; k++)
+            {
+                if (others.Photos[k].Faces.FirstOrDefault() is { } face)
+                {
+                    accepted[k].Embeddings[others.ModelVersion] = face.Embedding;
+                }
             }
         }
 
@@ -126,11 +155,13 @@ public sealed class IdentityGrain(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Faces);
         RequireUsableId();
-        var model = await serving.GetAsync();
-        if (!string.IsNullOrEmpty(request.ModelVersion) && request.ModelVersion != model.Id)
+        var active = await registry.ActiveAsync();
+        if (!string.IsNullOrEmpty(request.ModelVersion) && request.ModelVersion != active)
         {
-            throw new ArgumentException($"Embeddings of model version {request.ModelVersion} cannot be enrolled: the active version is {model.Id}.", nameof(request));
+            throw new ArgumentException($"Embeddings of model version {request.ModelVersion} cannot be enrolled: the active version is {active}.", nameof(request));
         }
+
+        var model = await catalog.GetAsync(active);
 
         var enrolled = State.Faces.Select(f => f.FaceId).ToHashSet(StringComparer.Ordinal);
         var outcomes = new List<FaceOutcome>();
@@ -161,6 +192,103 @@ public sealed class IdentityGrain(
     }
 
     public Task<IdentityView?> GetAsync() => Task.FromResult(State.Exists ? View() : null);
+
+    public async Task<ReembedResult> ReembedAsync(string modelVersion)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelVersion);
+        if (!State.Exists)
+        {
+            return new ReembedResult(false, 0, 0, null);
+        }
+
+        var missing = State.Faces.Where(f => !f.Embeddings.ContainsKey(modelVersion)).ToList();
+        var covered = State.Faces.Count - missing.Count;
+        var failures = new List<string>();
+        var embedded = 0;
+        foreach (var group in missing.Where(f => f.ImageReference is not null).GroupBy(f => f.Aligned))
+        {
+            var faces = new List<FaceRecord>();
+            var images = new List<FaceImage>();
+            foreach (var face in group)
+            {
+                if (await faceImages.ReadAsync(face.FaceId) is { } bytes)
+                {
+                    faces.Add(face);
+                    images.Add(new FaceImage(bytes, face.FileName));
+                }
+                else
+                {
+                    failures.Add($"face {Short(face.FaceId)}: its stored image is missing");
+                }
+            }
+
+            if (images.Count == 0)
+            {
+                continue;
+            }
+
+            // As it was enrolled: the largest face of the photo, or the chip again as a chip. The gate accepted it once.
+            var result = await Embedder.EmbedAsync(images, FacePurpose.Enrol, group.Key, modelVersion);
+            for (var k = 0; k < faces.Count; k++)
+            {
+                if (result.Photos[k].Faces.FirstOrDefault() is { } face)
+                {
+                    faces[k].Embeddings[modelVersion] = face.Embedding;
+                    embedded++;
+                }
+                else
+                {
+                    failures.Add($"face {Short(faces[k].FaceId)}: {result.Photos[k].Rejection?.Message ?? "no face under the new recipe"}");
+                }
+            }
+        }
+
+        failures.AddRange(missing.Where(f => f.ImageReference is null).Select(f => $"face {f.FaceId}: enrolled as an embedding, no image kept to embed again"));
+        if (embedded > 0)
+        {
+            var before = State.Centroids.Keys.ToList();
+            RecomputeCentroids();
+            await state.WriteStateAsync();
+            await PublishAsync(before);
+        }
+        else if (State.Centroids.ContainsKey(modelVersion))
+        {
+            // Covered already (a resumed migration): make sure the shard heard of it; the push is idempotent.
+            await PublishAsync(State.Centroids.Keys.ToList());
+        }
+
+        return new ReembedResult(true, embedded, covered, failures.Count == 0 ? null : string.Join("; ", failures));
+    }
+
+    public async Task<IReadOnlyList<StoredFace>> ExportFacesAsync()
+    {
+        var faces = new List<StoredFace>();
+        foreach (var face in State.Faces)
+        {
+            var bytes = face.ImageReference is null ? null : await faceImages.ReadAsync(face.FaceId);
+            faces.Add(new StoredFace(face.FaceId, face.FileName, face.Aligned, bytes));
+        }
+
+        return faces;
+    }
+
+    public async Task DropVersionAsync(string modelVersion)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelVersion);
+        var dropped = false;
+        foreach (var face in State.Faces)
+        {
+            dropped |= face.Embeddings.Remove(modelVersion);
+        }
+
+        dropped |= State.Centroids.Remove(modelVersion);
+        if (dropped && State.Exists)
+        {
+            await state.WriteStateAsync();
+        }
+
+        await Shard(modelVersion).RemoveAsync(Id);
+    }
 
     public async Task<IdentityView?> RenameAsync(string displayName)
     {
@@ -301,11 +429,15 @@ public sealed class IdentityGrain(
         }
     }
 
-    /// <summary>Pushes the centroids to their shards (removing the identity from versions it no longer has) and the summary to the directory.</summary>
+    /// <summary>
+    /// Pushes the centroids to their shards (removing the identity from versions it no longer has, and never pushing to a
+    /// retired version) and the summary to the directory.
+    /// </summary>
     private async Task PublishAsync(IReadOnlyList<string> versionsBefore)
     {
         await Directory().UpsertAsync(Summary());
-        var pushes = State.Centroids.Keys.Select(version => Shard(version).UpsertAsync(Entry(version, options.StoreAllFaceEmbeddings)))
+        var retired = (await registry.CurrentAsync()).RetiredVersions ?? [];
+        var pushes = State.Centroids.Keys.Where(version => !retired.Contains(version)).Select(version => Shard(version).UpsertAsync(Entry(version, options.StoreAllFaceEmbeddings)))
             .Concat(versionsBefore.Where(v => !State.Centroids.ContainsKey(v)).Select(version => Shard(version).RemoveAsync(Id)));
         await Task.WhenAll(pushes);
     }
@@ -327,6 +459,10 @@ public sealed class IdentityGrain(
         var matrix = withFaces ? faces.SelectMany(f => f.Embeddings[version]).ToArray() : [];
         return new IdentityCentroid(Id, version, State.Centroids[version], matrix, faces.Count);
     }
+
+    private IEmbedderGrain Embedder => GrainFactory.GetGrain<IEmbedderGrain>(0);
+
+    private static string Short(string faceId) => faceId.Length > 12 ? faceId[..12] : faceId;
 
     private IGalleryShardGrain Shard(string version) =>
         GrainFactory.GetGrain<IGalleryShardGrain>(GalleryPartitioning.ShardKey(version, GalleryPartitioning.ShardOf(Id, options.ShardCount)));

@@ -11,7 +11,7 @@ namespace FaceGrains.Grains;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class MatcherGrain(ServingModel serving, IOptions<GalleryOptions> options) : Grain, IMatcherGrain
+public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache registry, IdentifyLatency latency, IOptions<GalleryOptions> options) : Grain, IMatcherGrain
 {
     /// <summary>How long an activation reuses the gallery calibration it read before asking again.</summary>
     private static readonly TimeSpan CalibrationReuse = TimeSpan.FromSeconds(5);
@@ -22,7 +22,11 @@ public sealed class MatcherGrain(ServingModel serving, IOptions<GalleryOptions> 
     public async Task<IReadOnlyList<ProbeAnswer>> IdentifyAsync(IReadOnlyList<FaceImage> probes, IdentifyOptions? identifyOptions = null)
     {
         ArgumentNullException.ThrowIfNull(probes);
-        var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(probes, FacePurpose.Identify, identifyOptions?.Aligned ?? false);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // One version for the whole request, resolved once: its answer never mixes versions, whatever flips meanwhile.
+        var version = await registry.ActiveAsync();
+        var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(probes, FacePurpose.Identify, identifyOptions?.Aligned ?? false, version);
         var photos = embedded.Photos;
         var dim = embedded.Dimension;
         var faces = photos.SelectMany(p => p.Faces).ToList();
@@ -50,17 +54,21 @@ public sealed class MatcherGrain(ServingModel serving, IOptions<GalleryOptions> 
             row += photo.Faces.Count;
         }
 
+        latency.Record(clock.Elapsed);
         return answers;
     }
 
     public async Task<IReadOnlyList<ProbeAnswer>> IdentifyEmbeddingsAsync(ProbeBatch probes, IdentifyOptions? identifyOptions = null)
     {
         ArgumentNullException.ThrowIfNull(probes);
-        var model = await serving.GetAsync();
-        var (candidates, threshold) = await SearchAsync(model.Id, probes, identifyOptions);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var version = await registry.ActiveAsync();
+        var (candidates, threshold) = await SearchAsync(version, probes, identifyOptions);
 
         // Each row is its own probe: no one-to-one assignment across rows.
-        return candidates.Select((list, p) => new ProbeAnswer(p, null, Decide([list], threshold.Threshold, [null]), threshold, model.Id)).ToList();
+        var answers = candidates.Select((list, p) => new ProbeAnswer(p, null, Decide([list], threshold.Threshold, [null]), threshold, version)).ToList();
+        latency.Record(clock.Elapsed);
+        return answers;
     }
 
     public async Task<VerificationAnswer> VerifyAsync(VerifyRequest request)
@@ -72,10 +80,10 @@ public sealed class MatcherGrain(ServingModel serving, IOptions<GalleryOptions> 
             throw new ArgumentException("Verify a probe against either a second image or an identity, exactly one of them.", nameof(request));
         }
 
-        var model = await serving.GetAsync();
+        var model = await catalog.GetAsync(await registry.ActiveAsync());
         var threshold = ThresholdPolicy.ForVerification(request.Threshold, options.VerificationTargetFmr, ThresholdPolicy.Calibrations.Of(model, await GalleryCalibrationAsync(model.Id, null)));
         var images = request.Other is null ? new[] { request.Probe } : [request.Probe, request.Other];
-        var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(images, FacePurpose.Verify, request.Aligned);
+        var embedded = await GrainFactory.GetGrain<IEmbedderGrain>(0).EmbedAsync(images, FacePurpose.Verify, request.Aligned, model.Id);
         var probe = embedded.Photos[0];
         var probeFace = probe.Faces.FirstOrDefault();
         float[]? other;
@@ -132,11 +140,7 @@ public sealed class MatcherGrain(ServingModel serving, IOptions<GalleryOptions> 
     /// <summary>Every shard of <paramref name="modelVersion"/> searched for every row; the merged top-k per row and the threshold at the gallery's size.</summary>
     private async Task<(IReadOnlyList<IReadOnlyList<Candidate>> Candidates, AppliedThreshold Threshold)> SearchAsync(string modelVersion, ProbeBatch probes, IdentifyOptions? identifyOptions)
     {
-        var model = await serving.GetAsync();
-        if (modelVersion != model.Id)
-        {
-            throw new InvalidOperationException($"Probes were embedded with model version {modelVersion}, but this silo serves {model.Id}; answers never mix versions.");
-        }
+        var model = await catalog.GetAsync(modelVersion);
 
         var dim = model.Dimension;
         if (probes.Dimension != dim || probes.Embeddings.Length != probes.Count * dim)

@@ -63,7 +63,9 @@ public static class SiloHostingExtensions
         {
             problems.Add(recipe.TryGetValue(child.Key, out var why)
                 ? $"{GallerySection}:{child.Key} is no longer a setting: {why}, so no silo setting can make embeddings disagree with it. Serve another recipe as another model version (`facegrains models derive`)."
-                : $"{GallerySection}:{child.Key} is not a setting.");
+                : child.Key.Equals("ActiveModel", StringComparison.OrdinalIgnoreCase)
+                    ? $"{GallerySection}:ActiveModel is no longer a setting: the cluster's model registry decides which version serves, for every silo at once. Change it with `facegrains models activate <id>` (a new cluster starts with {GallerySection}:InitialModel)."
+                    : $"{GallerySection}:{child.Key} is not a setting.");
         }
 
         if (problems.Count > 0)

@@ -20,6 +20,15 @@ public static class TestModels
 
     public static ModelVersion FaceApi => FaceApiLazy.Value;
 
+    /// <summary>
+    /// The face-api network served flip-averaged: a second model version (its own id, no shipped calibration) for the
+    /// hot-swap tests. Derived once into the test home (publishing is idempotent).
+    /// </summary>
+    public static ModelVersion FlipAveraged => FlipAveragedLazy.Value;
+
+    private static readonly Lazy<ModelVersion> FlipAveragedLazy = new(() =>
+        new ModelStore(Home.ModelsDirectory).Derive(FaceApi, FaceApi.Manifest.Preprocessing with { FlipAverage = true }, "dlib-resnet-flip", "flip-averaged, for tests"));
+
     /// <summary>Why model tests cannot run here, or null when they can (the model is cached or npm can fetch it).</summary>
     public static string? UnavailableReason()
     {

@@ -31,6 +31,7 @@ public static class BenchCommand
         command.Subcommands.Add(GalleryBenchCommand.EnrollDurability());
         command.Subcommands.Add(Detection());
         command.Subcommands.Add(PhotoBenchCommand.Create());
+        command.Subcommands.Add(SwapBenchCommand.Create());
         return command;
     }
 

@@ -58,30 +58,8 @@ public static class DemoCommand
 
             // Enrol.
             var clock = Stopwatch.StartNew();
-            var enrolledImages = 0;
-            var enrolledIdentities = new HashSet<string>(StringComparer.Ordinal);
-            var rejectedEnrolments = new List<(string Text, FaceStatus Status)>();
-            var enrolTotal = split.Known.Sum(x => x.Enrolled.Count);
-            await output.WithProgressAsync("enrolling", async progress =>
-            {
-                var done = 0;
-                await Parallel.ForEachAsync(split.Known, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (person, _) =>
-                {
-                    var result = await grains.GetGrain<IIdentityGrain>(person.Identity).EnrollAsync(new EnrollRequest(person.Enrolled.Select(ImageFiles.Read).ToList(), Aligned: aligned));
-                    lock (rejectedEnrolments)
-                    {
-                        enrolledImages += result.Faces.Count(f => f.IsEnrolled);
-                        if (result.Faces.Any(f => f.IsEnrolled))
-                        {
-                            enrolledIdentities.Add(person.Identity);
-                        }
-
-                        rejectedEnrolments.AddRange(result.Faces.Where(f => !f.IsEnrolled).Select(f => ($"{person.Identity}/{f.FileName}: {f.Message}", f.Status)));
-                    }
-
-                    progress(Interlocked.Add(ref done, person.Enrolled.Count), enrolTotal);
-                });
-            });
+            var enrolment = await SplitEnrolment.RunAsync(grains, split, aligned, output, cancellationToken);
+            var (enrolledImages, enrolledIdentities, rejectedEnrolments, enrolTotal) = (enrolment.EnrolledImages, enrolment.EnrolledIdentities, enrolment.Rejected, enrolment.Total);
             var enrolSeconds = clock.Elapsed.TotalSeconds;
 
             // The gallery measures its own impostor scores in the background as it grows; here it is asked to do so now,

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace FaceGrains.ClientCli.Commands;
 
-/// <summary><c>facegrains gallery list | show | forget | stats</c>.</summary>
+/// <summary><c>facegrains gallery list | show | forget | stats | export</c>.</summary>
 public static class GalleryCommand
 {
     public static Command Create()
@@ -17,6 +17,7 @@ public static class GalleryCommand
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Forget());
         command.Subcommands.Add(Stats());
+        command.Subcommands.Add(Export());
         return command;
     }
 
@@ -153,5 +154,91 @@ public static class GalleryCommand
             return 0;
         });
         return command;
+    }
+
+    private static Command Export()
+    {
+        var folder = new Argument<DirectoryInfo>("folder") { Description = "Where to write one folder per identity (created; must be empty if it exists)." };
+        var command = new Command("export", "Write the gallery's stored face images, one folder per identity, as facegrains-train reads a data set (and export.json: folder → identity id, display name, faces; chips marked aligned).") { folder };
+        command.SetAction(async (parse, _) =>
+        {
+            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var root = parse.GetValue(folder)!;
+            if (root.Exists && root.EnumerateFileSystemInfos().Any())
+            {
+                throw new InvalidOperationException($"{root.FullName} is not empty; export into a new or empty folder.");
+            }
+
+            root.Create();
+            await using var gallery = await GalleryConnection.OpenAsync(parse);
+            var identities = await gallery.Grains.GetGrain<IGalleryGrain>(0).ListIdentitiesAsync();
+            var index = new JsonArray();
+            int images = 0, withoutImage = 0;
+            var folders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var identity in identities)
+            {
+                var faces = await gallery.Grains.GetGrain<IIdentityGrain>(identity.Id).ExportFacesAsync();
+                var name = FolderName(identity.Id, folders);
+                var dir = Directory.CreateDirectory(Path.Combine(root.FullName, name));
+                var written = new JsonArray();
+                foreach (var (face, n) in faces.Select((f, n) => (f, n)))
+                {
+                    if (face.Image is null)
+                    {
+                        withoutImage++;
+                        continue;
+                    }
+
+                    var file = $"{n + 1:D3}-{face.FaceId[..Math.Min(12, face.FaceId.Length)]}{Extension(face)}";
+                    await File.WriteAllBytesAsync(Path.Combine(dir.FullName, file), face.Image);
+                    written.Add(new JsonObject { ["file"] = file, ["face_id"] = face.FaceId, ["original_file"] = face.FileName, ["aligned"] = face.Aligned });
+                    images++;
+                }
+
+                index.Add(new JsonObject { ["folder"] = name, ["id"] = identity.Id, ["display_name"] = identity.DisplayName, ["faces"] = written });
+            }
+
+            var payload = new JsonObject
+            {
+                ["folder"] = root.FullName, ["identities"] = identities.Count, ["images"] = images, ["faces_without_image"] = withoutImage, ["index"] = index,
+            };
+            await File.WriteAllTextAsync(Path.Combine(root.FullName, "export.json"), payload.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            payload.Remove("index");
+            output.Result(payload, console => console.MarkupLine(
+                $"exported {images} images of {identities.Count} identities to {Markup.Escape(root.FullName)}" + (withoutImage > 0 ? $" ({withoutImage} faces enrolled as embeddings have no image)" : "")));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>An identity id as a folder name: characters a file system refuses are %-escaped, and names that collide (case-insensitively) get a suffix.</summary>
+    internal static string FolderName(string id, HashSet<string> taken)
+    {
+        var escaped = new System.Text.StringBuilder();
+        foreach (var c in id)
+        {
+            escaped.Append(c is '/' or '\\' or ':' or '%' or '*' or '?' or '"' or '<' or '>' or '|' || char.IsControl(c) ? $"%{(int)c:X2}" : c.ToString());
+        }
+
+        var name = escaped.ToString() is "." or ".." ? escaped.ToString().Replace(".", "%2E", StringComparison.Ordinal) : escaped.ToString();
+        var unique = name;
+        for (var n = 2; !taken.Add(unique); n++)
+        {
+            unique = $"{name}~{n}";
+        }
+
+        return unique;
+    }
+
+    private static string Extension(StoredFace face)
+    {
+        var ext = Path.GetExtension(face.FileName ?? "").ToLowerInvariant();
+        if (ext is ".jpg" or ".jpeg" or ".png" or ".webp" or ".bmp" or ".gif" or ".pgm")
+        {
+            return ext;
+        }
+
+        var b = face.Image!;
+        return b.Length > 3 && b[0] == 0xFF && b[1] == 0xD8 ? ".jpg" : b.Length > 3 && b[0] == 0x89 && b[1] == 0x50 ? ".png" : ".img";
     }
 }

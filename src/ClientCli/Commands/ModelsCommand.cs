@@ -9,17 +9,22 @@ using Spectre.Console;
 
 namespace FaceGrains.ClientCli.Commands;
 
-/// <summary><c>facegrains models list | import-faceapi</c>.</summary>
+/// <summary><c>facegrains models list | import-faceapi | calibrate | derive</c> on the local model store, and the running cluster's <see cref="ModelSwapCommands"/>.</summary>
 public static class ModelsCommand
 {
     public static Command Create()
     {
-        var command = new Command("models", "Model versions in the local model store.");
+        var command = new Command("models", "Model versions: the local model store, and the running cluster's active version and hot swap.");
         command.Subcommands.Add(List());
         command.Subcommands.Add(ImportFaceApi());
         command.Subcommands.Add(ModelImportCommand.Create());
         command.Subcommands.Add(Calibrate());
         command.Subcommands.Add(Derive());
+        foreach (var swap in ModelSwapCommands.Create())
+        {
+            command.Subcommands.Add(swap);
+        }
+
         return command;
     }
 

@@ -32,8 +32,7 @@ internal static class OperatingPointStudy
 
         var n = report.KnownIdentities;
         var total = report.GalleryImpostors.Sum();
-        var points = total > 0 ? ImpostorCalibration.TailPoints(report.GalleryImpostors, total) : [];
-        var gallery = new GalleryCalibration(model.Id, n, n, report.EnrolledImages, total, points.Select(p => p.Score).ToArray(), points.Select(p => p.Fmr).ToArray(), DateTimeOffset.UtcNow);
+        var gallery = GalleryCalibrationOf(report, model);
         var rows = new List<(string, JsonNode?)>
         {
             ("default_target_fpir", targetFpir),
@@ -62,5 +61,33 @@ internal static class OperatingPointStudy
         }
 
         return rows;
+    }
+
+    /// <summary>The threshold the gallery would apply by default to this split's gallery, and the rank-1 / FNIR it gives (the gate's figures on a labelled folder).</summary>
+    public static GateFigures GateFigures(OpenSetReport report, ModelVersion model, double targetFpir)
+    {
+        ImpostorTail? shipped;
+        string? problem = null;
+        try
+        {
+            shipped = ImpostorTail.TryLoad(model);
+        }
+        catch (CalibrationMismatchException e)
+        {
+            (shipped, problem) = (null, e.Message);
+        }
+
+        var t = ThresholdPolicy.ForIdentification(null, report.KnownIdentities, targetFpir, new ThresholdPolicy.Calibrations(model, shipped, problem, GalleryCalibrationOf(report, model)));
+        var (_, fnir) = OpenSetMetrics.AtThreshold(report.Mated, report.NonMated, t.Threshold);
+        return new GateFigures(model.Id, report.Metrics.Rank1, fnir, t.Threshold, t.Source);
+    }
+
+    /// <summary>The split's gallery calibrated as the gallery calibrates itself: its enrolled faces against the other identities' centroids.</summary>
+    private static GalleryCalibration GalleryCalibrationOf(OpenSetReport report, ModelVersion model)
+    {
+        var n = report.KnownIdentities;
+        var total = report.GalleryImpostors.Sum();
+        var points = total > 0 ? ImpostorCalibration.TailPoints(report.GalleryImpostors, total) : [];
+        return new GalleryCalibration(model.Id, n, n, report.EnrolledImages, total, points.Select(p => p.Score).ToArray(), points.Select(p => p.Fmr).ToArray(), DateTimeOffset.UtcNow);
     }
 }

@@ -53,7 +53,7 @@ public sealed class DemoSilo : IAsyncDisposable
             .AddFaceGallery(gallery =>
             {
                 gallery.Home = scratch;
-                gallery.ActiveModel = modelVersion;
+                gallery.InitialModel = modelVersion;
             }));
         var host = builder.Build();
         log("starting an in-process embedded silo");

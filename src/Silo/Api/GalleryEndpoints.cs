@@ -10,13 +10,7 @@ public static class GalleryEndpoints
     public static IEndpointRouteBuilder MapGalleryEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/health", Health).WithSummary("Liveness, the model version served with its recipe, and the identification operating point (target FPIR, threshold at the current gallery size, calibration source).");
-        routes.MapGet("/models", (ModelStore store) => Results.Ok(store.List().Select(v => new
-        {
-            id = v.Id,
-            name = v.Manifest.Name,
-            embedding_size = v.Manifest.EmbeddingSize,
-            created_utc = v.Manifest.CreatedUtc,
-        }))).WithSummary("Model versions in this silo's model store.");
+        routes.MapModelEndpoints();
 
         var identities = routes.MapGroup("/identities").WithTags("identities");
         identities.MapPost("/{id}/faces", Enroll)

@@ -64,7 +64,8 @@ public static class TrainerCli
         var config = new Option<string?>("--config") { Description = "Experiment config (JSON), e.g. src/Trainer/configs/smoke.json." };
         var resume = new Option<string?>("--resume") { Description = "Run folder to continue from its last checkpoint (uses the run's own config)." };
         var runs = new Option<string?>("--runs") { Description = "Folder for run folders (default <home>/runs)." };
-        var command = new Command("run", "Train a face embedder from a config; evaluates every epoch, checkpoints every epoch.") { config, resume, runs };
+        var data = new Option<string?>("--data") { Description = "Train on this folder-per-identity set instead of the config's data (e.g. a `facegrains gallery export`)." };
+        var command = new Command("run", "Train a face embedder from a config; evaluates every epoch, checkpoints every epoch.") { config, resume, runs, data };
         command.SetAction(parse =>
         {
             var json = parse.GetValue(Json);
@@ -80,6 +81,11 @@ public static class TrainerCli
             {
                 var path = parse.GetValue(config) ?? throw new ConfigException("run needs --config <file> (or --resume <run folder>)");
                 cfg = TrainingConfig.Load(path);
+                if (parse.GetValue(data) is { } other)
+                {
+                    cfg = cfg with { Data = Path.GetFullPath(other) };
+                }
+
                 folder = RunFolder.Create(parse.GetValue(runs) ?? FaceGrainsHome.Resolve(parse.GetValue(Home)).RunsDirectory, cfg.Name);
             }
 
@@ -109,11 +115,12 @@ public static class TrainerCli
     private static Command PublishCommand()
     {
         var run = new Argument<string>("run") { Description = "Run folder (exported)." };
-        var command = new Command("publish", "Put the run's exported model into the model store.") { run };
+        var command = new Command("publish", "Put the run's exported model into the model store (--home: the silos' home), where the running cluster finds it for `facegrains models activate`.") { run };
         command.SetAction(parse =>
         {
             var version = ModelPublisher.Publish(new RunFolder(Path.GetFullPath(parse.GetValue(run)!)), FaceGrainsHome.Resolve(parse.GetValue(Home)));
-            Print(parse, new Dictionary<string, string> { ["id"] = version.Id, ["name"] = version.Manifest.Name, ["path"] = version.OnnxPath }, $"published {version.Manifest.Name} as {version.Id}", parse.GetValue(Json));
+            Print(parse, new Dictionary<string, string> { ["id"] = version.Id, ["name"] = version.Manifest.Name, ["path"] = version.OnnxPath },
+                $"published {version.Manifest.Name} as {version.Id}; silos sharing this home's model store find it: `facegrains models activate {version.ShortId}`", parse.GetValue(Json));
             return 0;
         });
         return command;

@@ -186,7 +186,7 @@ public sealed class ServedPipelineTests(ServedPipelineTests.Fixture fixture, ITe
         var home = TestSilo.NewHome();
         try
         {
-            await using var silo = await TestSilo.StartAsync(home, $"--FaceGrains:Gallery:ActiveModel={version.Id}");
+            await using var silo = await TestSilo.StartAsync(home, $"--FaceGrains:Gallery:InitialModel={version.Id}");
             var health = await silo.Http.GetFromJsonAsync<JsonElement>("/health");
             Assert.Equal("degraded", health.GetProperty("state").GetString());
             Assert.Contains("calibration refused", health.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
