@@ -59,7 +59,9 @@ public static class ModelCatalogue
         Licence = $"{HumanModelsLicence}; upstream sirius-ai/MobileFaceNet_TF: Apache-2.0 headers in its source, no LICENSE file and no terms for the pretrained weights; trained on MS1M-refine-v2 (MS-Celeb-1M, withdrawn by Microsoft; InsightFace's dataset terms: non-commercial research only)",
         CommercialUse = false,
         Origin = "sirius-ai/MobileFaceNet_TF pretrained model (LFW 99.25 % as its README reports), converted by vladmandic",
-        Notes = "Output 'embeddings' is already L2-normalised.",
+        // As published it answers nearly alike for every face, in @tensorflow/tfjs as much as here (cosine ≥ 0.9987
+        // between different people, every input scaling): not a conversion fault of ours; see docs/BENCHMARKS.md.
+        Notes = "Output 'embeddings' is already L2-normalised. As published, the graph gives nearly the same embedding for every face (in @tensorflow/tfjs too): not usable for recognition.",
     };
 
     /// <summary>becauseofAI MobileFace: 112×112, 256-d; the graph subtracts 127.5 and scales by 1/128 itself.</summary>
