@@ -17,6 +17,7 @@ public static class ModelsCommand
         var command = new Command("models", "Model versions: the local model store, and the running cluster's active version and hot swap.");
         command.Subcommands.Add(List());
         command.Subcommands.Add(ImportFaceApi());
+        command.Subcommands.Add(ModelImportCommand.Create());
         command.Subcommands.Add(Calibrate());
         command.Subcommands.Add(Derive());
         foreach (var swap in ModelSwapCommands.Create())

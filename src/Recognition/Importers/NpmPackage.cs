@@ -31,7 +31,9 @@ public sealed class NpmPackage
     /// <summary>Fetches (or reuses from <paramref name="cacheDirectory"/>) and verifies a package tarball.</summary>
     /// <param name="spec">e.g. "@vladmandic/face-api@1.7.15".</param>
     /// <param name="expectedIntegrity">npm's "sha512-…" integrity string for that exact version.</param>
-    public static NpmPackage Fetch(string spec, string expectedIntegrity, string cacheDirectory, Action<string>? log = null)
+    /// <param name="include">Which package files to keep in memory (paths inside the package folder); all when null.
+    /// A package of many models is checked whole but only the files of one are read.</param>
+    public static NpmPackage Fetch(string spec, string expectedIntegrity, string cacheDirectory, Action<string>? log = null, Func<string, bool>? include = null)
     {
         Directory.CreateDirectory(cacheDirectory);
         var cached = Directory.EnumerateFiles(cacheDirectory, "*.tgz").FirstOrDefault(f => IntegrityOf(f) == expectedIntegrity);
@@ -48,7 +50,7 @@ public sealed class NpmPackage
             }
         }
 
-        return new NpmPackage(spec, expectedIntegrity, cached, ReadTarball(cached));
+        return new NpmPackage(spec, expectedIntegrity, cached, ReadTarball(cached, include ?? (_ => true)));
     }
 
     /// <summary>A file of the package by its path inside the package folder, e.g. "model/x.json".</summary>
@@ -102,7 +104,7 @@ public sealed class NpmPackage
         }
     }
 
-    private static Dictionary<string, byte[]> ReadTarball(string path)
+    private static Dictionary<string, byte[]> ReadTarball(string path, Func<string, bool> include)
     {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
@@ -116,6 +118,11 @@ public sealed class NpmPackage
 
             // npm tarballs put everything under "package/".
             var name = entry.Name.StartsWith("package/", StringComparison.Ordinal) ? entry.Name["package/".Length..] : entry.Name;
+            if (!include(name))
+            {
+                continue;
+            }
+
             using var buffer = new MemoryStream();
             entry.DataStream.CopyTo(buffer);
             files[name] = buffer.ToArray();

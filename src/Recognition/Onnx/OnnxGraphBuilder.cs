@@ -162,6 +162,34 @@ public sealed class OnnxGraphBuilder
         return Add(Mul(ReshapeLike(normalized, x), scale), bias);
     }
 
+    /// <summary>Absolute value, element-wise.</summary>
+    public string Abs(string x) => Add("Abs", [x]);
+
+    /// <summary>Logistic sigmoid, element-wise.</summary>
+    public string Sigmoid(string x) => Add("Sigmoid", [x]);
+
+    public string Sqrt(string x) => Add("Sqrt", [x]);
+
+    /// <summary>1 / x, element-wise.</summary>
+    public string Reciprocal(string x) => Add("Reciprocal", [x]);
+
+    /// <summary>Element-wise maximum with numpy-style broadcasting.</summary>
+    public string Max(string a, string b) => Add("Max", [a, b]);
+
+    /// <summary>Element-wise minimum with numpy-style broadcasting.</summary>
+    public string Min(string a, string b) => Add("Min", [a, b]);
+
+    /// <summary>Softmax along one axis (opset 13 and later: that axis alone, not the flattened trailing axes).</summary>
+    public string Softmax(string x, int axis) => Add("Softmax", [x], OnnxAttribute.Of("axis", (long)axis));
+
+    /// <summary>Sum over <paramref name="axes"/> (opset 13 and later take the axes as an int64 input).</summary>
+    public string ReduceSum(string x, int[] axes, bool keepDims) =>
+        Add("ReduceSum", [x, AddInt64Initializer(Fresh("axes"), axes.Select(a => (long)a).ToArray(), axes.Length)], OnnxAttribute.Of("keepdims", keepDims ? 1L : 0L));
+
+    /// <summary>Removes the size-1 <paramref name="axes"/> (opset 13 and later take them as an int64 input).</summary>
+    public string Squeeze(string x, int[] axes) =>
+        Add("Squeeze", [x, AddInt64Initializer(Fresh("axes"), axes.Select(a => (long)a).ToArray(), axes.Length)]);
+
     /// <summary>Parametric ReLU; slope broadcasts, e.g. [C,1,1].</summary>
     public string PRelu(string x, string slope) => Add("PRelu", [x, slope]);
 
