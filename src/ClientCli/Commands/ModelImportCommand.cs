@@ -42,7 +42,8 @@ public static class ModelImportCommand
         return command;
     }
 
-    private static void Import(ParseResult parse, CommandOutput output, ImportableModel entry)
+    /// <summary>Imports <paramref name="entry"/> into the home's store and prints its description (also <c>models import-faceapi</c>).</summary>
+    internal static void Import(ParseResult parse, CommandOutput output, ImportableModel entry)
     {
         var home = CliModels.Home(parse);
         var version = entry.Import(new ModelStore(home.ModelsDirectory), home.CacheDirectory, output.Log);

@@ -152,11 +152,11 @@ public static class ModelSwapCommands
     public static async Task<ModelRegistryView> FollowAsync(IModelRegistryGrain registry, CommandOutput output, string candidate, CancellationToken cancellationToken)
     {
         ModelRegistryView view = await registry.GetAsync();
-        await Task.Run(() => output.WithProgress($"migrating to {Short(candidate)}", progress =>
+        await output.WithProgressAsync($"migrating to {Short(candidate)}", async progress =>
         {
             while (true)
             {
-                view = SwapBenchCommand.Retrying(registry.GetAsync).GetAwaiter().GetResult();
+                view = await SwapBenchCommand.Retrying(registry.GetAsync);
                 var m = view.Migration;
                 if (m is null || m.To != candidate)
                 {
@@ -166,12 +166,12 @@ public static class ModelSwapCommands
                 progress(m.Done, Math.Max(m.Total, m.Done));
                 if (m.Phase is MigrationPhase.Flipped or MigrationPhase.Refused or MigrationPhase.Failed)
                 {
-                    return 0;
+                    return;
                 }
 
-                Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).GetAwaiter().GetResult();
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
             }
-        }), cancellationToken);
+        });
         return view;
     }
 

@@ -167,10 +167,8 @@ public static class ModelsCommand
         var command = new Command("import-faceapi", $"Import face-api.js's face recognition model (dlib ResNet, 128-d) from npm {FaceApiImporter.PackageSpec}; prints the model version id.");
         command.SetAction(parse =>
         {
-            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
-            var home = CliModels.Home(parse);
-            var version = FaceApiImporter.Import(new ModelStore(home.ModelsDirectory), home.CacheDirectory, output.Log);
-            output.Result(Describe(version), console => console.MarkupLine(Markup.Escape(version.Id)));
+            // The catalogue's entry: the same import as `models import faceapi`.
+            ModelImportCommand.Import(parse, new CommandOutput(parse.GetValue(CliOptions.Json)), ModelCatalogue.FaceApi);
             return 0;
         });
         return command;

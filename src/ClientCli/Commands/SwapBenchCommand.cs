@@ -160,19 +160,23 @@ public static class SwapBenchCommand
         return command;
     }
 
-    /// <summary>A cluster call retried through a silo's death (for up to <see cref="RetryFor"/>).</summary>
-    public static async Task<T> Retrying<T>(Func<Task<T>> call)
+    /// <summary>
+    /// A cluster call retried through a silo's death (backing off up to 2 s) for up to <see cref="RetryFor"/>; a refused
+    /// request (<see cref="ArgumentException"/>) or a cancellation is not retried. <paramref name="onRetry"/> counts the retries.
+    /// </summary>
+    public static async Task<T> Retrying<T>(Func<Task<T>> call, Action? onRetry = null)
     {
         var clock = Stopwatch.StartNew();
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await call();
             }
-            catch (Exception e) when (e is TimeoutException or OrleansException && clock.Elapsed < RetryFor)
+            catch (Exception e) when (e is not OperationCanceledException and not ArgumentException && clock.Elapsed < RetryFor)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1));
+                onRetry?.Invoke();
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 250 * attempt)));
             }
         }
     }
@@ -247,26 +251,17 @@ public static class SwapBenchCommand
         private async Task<ProbeAnswer?> CallAsync(int i, Phase phase)
         {
             var clock = Stopwatch.StartNew();
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                try
-                {
-                    var answer = (await grains.GetGrain<IMatcherGrain>(0).IdentifyAsync([new FaceImage(images[i], Path.GetFileName(probes[i]))], options))[0];
-                    phase.Latencies.Add(clock.Elapsed.TotalMilliseconds);
-                    phase.Versions.AddOrUpdate(answer.ModelVersion.Length > 12 ? answer.ModelVersion[..12] : answer.ModelVersion, 1, (_, n) => n + 1);
-                    return answer with { ProbeIndex = i };
-                }
-                catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
-                {
-                    if (clock.Elapsed > RetryFor)
-                    {
-                        phase.Fail();
-                        return null;
-                    }
-
-                    phase.Retry();
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 250 * attempt)));
-                }
+                var answer = (await Retrying(() => grains.GetGrain<IMatcherGrain>(0).IdentifyAsync([new FaceImage(images[i], Path.GetFileName(probes[i]))], options), phase.Retry))[0];
+                phase.Latencies.Add(clock.Elapsed.TotalMilliseconds);
+                phase.Versions.AddOrUpdate(answer.ModelVersion.Length > 12 ? answer.ModelVersion[..12] : answer.ModelVersion, 1, (_, n) => n + 1);
+                return answer with { ProbeIndex = i };
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
+            {
+                phase.Fail(); // failed for RetryFor: counted, never hidden
+                return null;
             }
         }
     }
