@@ -120,9 +120,7 @@ public sealed class GalleryCalibrationGrain(
     private async Task<GalleryCalibration?> MeasureAsync()
     {
         // Every identity listed in the directory, in a seeded order, so repeated measurements of an unchanged gallery agree.
-        var partitions = await Task.WhenAll(Enumerable.Range(0, GalleryPartitioning.DirectoryPartitions)
-            .Select(p => GrainFactory.GetGrain<IIdentityDirectoryGrain>(p).ListAsync()));
-        var ids = partitions.SelectMany(p => p).Select(s => s.Id).Order(StringComparer.Ordinal).ToArray();
+        var ids = (await IdentityDirectory.ListAllAsync(GrainFactory)).Select(s => s.Id).ToArray();
         if (ids.Length < 2)
         {
             return null;

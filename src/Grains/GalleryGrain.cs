@@ -12,9 +12,7 @@ public sealed class GalleryGrain(ModelCatalog catalog, ModelRegistryCache regist
 
     public async Task<IReadOnlyList<IdentitySummary>> ListIdentitiesAsync()
     {
-        var partitions = await Task.WhenAll(Enumerable.Range(0, GalleryPartitioning.DirectoryPartitions)
-            .Select(p => GrainFactory.GetGrain<IIdentityDirectoryGrain>(p).ListAsync()));
-        return partitions.SelectMany(p => p).OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+        return await IdentityDirectory.ListAllAsync(GrainFactory);
     }
 
     public async Task<GalleryStats> GetStatsAsync()

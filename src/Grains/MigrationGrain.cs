@@ -154,8 +154,7 @@ public sealed class MigrationGrain(
     {
         if (Status.Total == 0 && state.State.NextPartition == 0)
         {
-            var total = (await Task.WhenAll(Enumerable.Range(0, GalleryPartitioning.DirectoryPartitions)
-                .Select(p => GrainFactory.GetGrain<IIdentityDirectoryGrain>(p).ListAsync()))).Sum(l => l.Count);
+            var total = (await IdentityDirectory.ListAllAsync(GrainFactory)).Count;
             cancellationToken.ThrowIfCancellationRequested();
             Status = Status with { Total = total, Message = $"re-embedding {total} identities" };
             await SaveAndReportAsync(null);
@@ -205,8 +204,7 @@ public sealed class MigrationGrain(
         {
             // Identities changed since the start (less a margin for clocks and the registry cache), new ones included.
             var since = Status.StartedUtc - TimeSpan.FromSeconds(10);
-            var changed = (await Task.WhenAll(Enumerable.Range(0, GalleryPartitioning.DirectoryPartitions)
-                .Select(p => GrainFactory.GetGrain<IIdentityDirectoryGrain>(p).ListAsync()))).SelectMany(l => l).Where(s => s.UpdatedUtc >= since).ToList();
+            var changed = (await IdentityDirectory.ListAllAsync(GrainFactory)).Where(s => s.UpdatedUtc >= since).ToList();
             var caughtUp = new Counts();
             foreach (var chunk in changed.Chunk(options.MigrationConcurrency))
             {
@@ -250,9 +248,8 @@ public sealed class MigrationGrain(
     private async Task<GateResult> GateAsync(CancellationToken cancellationToken)
     {
         var from = Status.From;
-        var directory = (await Task.WhenAll(Enumerable.Range(0, GalleryPartitioning.DirectoryPartitions)
-            .Select(p => GrainFactory.GetGrain<IIdentityDirectoryGrain>(p).ListAsync()))).SelectMany(l => l).ToList();
-        var withTwo = directory.Where(s => s.FaceCount >= 2).Select(s => s.Id).Order(StringComparer.Ordinal).ToArray();
+        var directory = await IdentityDirectory.ListAllAsync(GrainFactory);
+        var withTwo = directory.Where(s => s.FaceCount >= 2).Select(s => s.Id).ToArray(); // in id order
         new Random(1).Shuffle(withTwo);
         var sample = withTwo.Take(GateMaxIdentities).ToList();
 
