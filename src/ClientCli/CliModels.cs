@@ -3,6 +3,7 @@ using FaceGrains.Recognition;
 using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Importers;
 using FaceGrains.Recognition.Models;
+using FaceGrains.Recognition.Storage;
 
 namespace FaceGrains.ClientCli;
 
@@ -11,13 +12,17 @@ public static class CliModels
 {
     public static FaceGrainsHome Home(ParseResult parse) => FaceGrainsHome.Resolve(parse.GetValue(CliOptions.Home));
 
-    public static ModelStore Store(ParseResult parse) => new(Home(parse).ModelsDirectory);
+    /// <summary>
+    /// The home's model store; with FaceGrains__AzureStorage set, a cache of the cluster's blob container (the azure
+    /// profile), so versions this command publishes or calibrates reach every silo.
+    /// </summary>
+    public static ModelStore Store(ParseResult parse) => ModelStore.For(Home(parse), AzureStorageAccount.FromEnvironment());
 
     /// <summary>The version named by --model, or the imported face-api model (imported now if the store lacks it).</summary>
     public static ModelVersion Resolve(ParseResult parse, CommandOutput output)
     {
         var home = Home(parse);
-        var store = new ModelStore(home.ModelsDirectory);
+        var store = Store(parse);
         var requested = parse.GetValue(CliOptions.Model);
         if (!string.IsNullOrWhiteSpace(requested))
         {

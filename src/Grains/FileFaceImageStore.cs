@@ -14,16 +14,12 @@ public sealed class FileFaceImageStore : IFaceImageStore
 
     public string Root { get; }
 
-    public string PathOf(string faceId)
-    {
-        // Face ids are sha256 hex: refuse anything else rather than let a name escape the folder.
-        if (faceId is not { Length: 64 } || !faceId.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException($"'{faceId}' is not a face id (64 lower-case hex digits).", nameof(faceId));
-        }
+    public string PathOf(string faceId) => Path.Combine(Root, CheckedId(faceId));
 
-        return Path.Combine(Root, faceId);
-    }
+    /// <summary>The face id, refused unless it is sha256 hex (so no name can escape the folder or container).</summary>
+    public static string CheckedId(string faceId) => faceId is { Length: 64 } && faceId.All(char.IsAsciiHexDigitLower)
+        ? faceId
+        : throw new ArgumentException($"'{faceId}' is not a face id (64 lower-case hex digits).", nameof(faceId));
 
     public async Task<string> SaveAsync(string faceId, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
@@ -46,7 +42,7 @@ public sealed class FileFaceImageStore : IFaceImageStore
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
     }
 
-    public bool Exists(string faceId) => File.Exists(PathOf(faceId));
+    public Task<bool> ExistsAsync(string faceId, CancellationToken cancellationToken = default) => Task.FromResult(File.Exists(PathOf(faceId)));
 
     public Task DeleteAsync(string faceId, CancellationToken cancellationToken = default)
     {

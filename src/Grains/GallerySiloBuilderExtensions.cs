@@ -1,4 +1,7 @@
+using FaceGrains.Recognition;
+using FaceGrains.Recognition.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace FaceGrains.Grains;
@@ -6,8 +9,9 @@ namespace FaceGrains.Grains;
 public static class GallerySiloBuilderExtensions
 {
     /// <summary>
-    /// Everything the gallery grains need on a silo: validated <see cref="GalleryOptions"/>, the face image store (default
-    /// <c>&lt;Home&gt;/faces</c>), the catalog of model versions loaded here (from <c>&lt;Home&gt;/models</c>), this silo's view of the model
+    /// Everything the gallery grains need on a silo: validated <see cref="GalleryOptions"/>, the face image store (unless
+    /// the host registered one: <c>&lt;Home&gt;/faces</c>), the model store (unless the host registered one:
+    /// <c>&lt;Home&gt;/models</c>), the catalog of model versions loaded here, this silo's view of the model
     /// registry, the embedding batcher, the migration watchdog, and a startup task that activates the first version of a
     /// new cluster and loads the active one. The host registers grain storage named <see cref="GalleryStorage.ProviderName"/>
     /// and clustering itself.
@@ -23,7 +27,8 @@ public static class GallerySiloBuilderExtensions
 
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<GalleryOptions>, GalleryOptionsValidator>();
-        silo.Services.AddSingleton<IFaceImageStore>(sp => new FileFaceImageStore(sp.GetRequiredService<IOptions<GalleryOptions>>().Value.ResolvedFacesDirectory));
+        silo.Services.TryAddSingleton<IFaceImageStore>(sp => new FileFaceImageStore(sp.GetRequiredService<IOptions<GalleryOptions>>().Value.ResolvedFacesDirectory));
+        silo.Services.TryAddSingleton(sp => new ModelStore(FaceGrainsHome.Resolve(sp.GetRequiredService<IOptions<GalleryOptions>>().Value.Home).ModelsDirectory));
         silo.Services.AddSingleton<ModelCatalog>();
         silo.Services.AddSingleton<ModelRegistryCache>();
         silo.Services.AddSingleton<IdentifyLatency>();

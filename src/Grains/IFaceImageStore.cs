@@ -9,7 +9,7 @@ public interface IFaceImageStore
     /// <summary>The bytes, or null when absent.</summary>
     Task<byte[]?> ReadAsync(string faceId, CancellationToken cancellationToken = default);
 
-    bool Exists(string faceId);
+    Task<bool> ExistsAsync(string faceId, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the image (no-op when absent).</summary>
     Task DeleteAsync(string faceId, CancellationToken cancellationToken = default);

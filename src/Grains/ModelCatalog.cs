@@ -21,17 +21,17 @@ public sealed class ModelCatalog : IDisposable
     private readonly ILogger<ModelCatalog> logger;
     private readonly ConcurrentDictionary<string, Lazy<Task<LoadedModel>>> loaded = new(StringComparer.Ordinal);
 
-    public ModelCatalog(IOptions<GalleryOptions> options, ILogger<ModelCatalog> logger)
+    public ModelCatalog(IOptions<GalleryOptions> options, ModelStore store, ILogger<ModelCatalog> logger)
     {
         this.options = options.Value;
         this.logger = logger;
         Home = FaceGrainsHome.Resolve(this.options.Home);
-        Store = new ModelStore(Home.ModelsDirectory);
+        Store = store;
     }
 
     public FaceGrainsHome Home { get; }
 
-    /// <summary>The model store versions are loaded from.</summary>
+    /// <summary>The model store versions are loaded from (with the <c>azure</c> profile, a cache of the cluster's blob container).</summary>
     public ModelStore Store { get; }
 
     /// <summary>The version <paramref name="versionId"/>, loaded on this silo (once; a failed load is tried again next time).</summary>

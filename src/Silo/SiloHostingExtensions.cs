@@ -1,6 +1,8 @@
 using FaceGrains.Grains;
 using FaceGrains.Recognition;
 using FaceGrains.Recognition.Models;
+using FaceGrains.Recognition.Storage;
+using FaceGrains.Silo.Storage;
 using Orleans.Dashboard;
 
 namespace FaceGrains.Silo;
@@ -20,7 +22,15 @@ public static class SiloHostingExtensions
         Directory.CreateDirectory(home.Root);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(home);
-        builder.Services.AddSingleton(new ModelStore(home.ModelsDirectory));
+        var account = options.Profile == SiloProfile.Azure ? AzureStorageAccount.Parse(options.AzureStorage, options.ServiceId) : null;
+        builder.Services.AddSingleton(ModelStore.For(home, account));
+        if (account is not null)
+        {
+            // First of the hosted services: a wrong or unreachable account stops the start with one line, before
+            // the default model import or Orleans try it.
+            builder.Services.AddHostedService(sp => new AzureStorageCheck(account, sp.GetRequiredService<ILogger<AzureStorageCheck>>()));
+        }
+
         builder.Services.AddHostedService(sp => new DefaultModelImport(
             sp.GetRequiredService<ModelStore>(), home, options.ImportDefaultModel, sp.GetRequiredService<ILogger<DefaultModelImport>>()));
         builder.UseOrleans(silo =>

@@ -7,7 +7,7 @@ public sealed class SiloOptions
 {
     public const string Section = "FaceGrains";
 
-    /// <summary>Data directory: model store, caches, stored face images and (embedded) the grain state file. Empty: $FACEGRAINS_HOME, else ~/.facegrains. Cluster: every silo points at the same directory.</summary>
+    /// <summary>Data directory: model store, caches, stored face images and (embedded) the grain state file. Empty: $FACEGRAINS_HOME, else ~/.facegrains. Cluster: every silo points at the same directory. Azure: each silo's own, a cache.</summary>
     public string Home { get; set; } = "";
 
     /// <summary>Import the default face-api model on start when the model store has none.</summary>
@@ -29,6 +29,18 @@ public sealed class SiloOptions
 
     /// <summary>Cluster profile: StackExchange.Redis configuration string of the Redis holding membership and grain state.</summary>
     public string Redis { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>
+    /// Azure profile: connection string of the storage account (Azure, or Azurite: scripts/azurite.sh prints one). Best
+    /// set as the environment variable FaceGrains__AzureStorage; it is never logged.
+    /// </summary>
+    public string AzureStorage { get; set; } = "";
+
+    /// <summary>
+    /// Cluster and azure profiles: the IP address other silos and clients reach this silo at. Empty: loopback only (all
+    /// silos on one machine). Set: the silo listens on every interface and advertises this address.
+    /// </summary>
+    public string AdvertisedAddress { get; set; } = "";
 
     /// <summary>Largest HTTP request body in bytes (all files of one request together).</summary>
     public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;

@@ -9,7 +9,7 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         var problems = new List<string>();
         if (!Enum.IsDefined(options.Profile))
         {
-            problems.Add($"FaceGrains:Profile '{options.Profile}' is not one of: embedded, cluster.");
+            problems.Add($"FaceGrains:Profile '{options.Profile}' is not one of: embedded, cluster, azure.");
         }
 
         foreach (var (key, port) in new[] { ("SiloPort", options.SiloPort), ("GatewayPort", options.GatewayPort) })
@@ -33,6 +33,23 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         if (options.Profile == SiloProfile.Cluster && string.IsNullOrWhiteSpace(options.Redis))
         {
             problems.Add("FaceGrains:Redis must name the Redis server (host:port) for the cluster profile.");
+        }
+
+        if (options.Profile == SiloProfile.Azure)
+        {
+            try
+            {
+                _ = FaceGrains.Recognition.Storage.AzureStorageAccount.Parse(options.AzureStorage, options.ServiceId);
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        if (options.AdvertisedAddress.Length > 0 && !System.Net.IPAddress.TryParse(options.AdvertisedAddress, out _))
+        {
+            problems.Add($"FaceGrains:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address.");
         }
 
         if (options.MaxRequestBytes < 1024)

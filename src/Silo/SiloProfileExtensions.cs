@@ -1,6 +1,8 @@
 using FaceGrains.Grains;
 using System.Net;
 using FaceGrains.Recognition;
+using FaceGrains.Recognition.Models;
+using FaceGrains.Recognition.Storage;
 using FaceGrains.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -19,6 +21,7 @@ public static class SiloProfileExtensions
     {
         SiloProfile.Embedded => silo.UseEmbeddedProfile(options, home),
         SiloProfile.Cluster => silo.UseClusterProfile(options),
+        SiloProfile.Azure => silo.UseAzureProfile(options),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Profile, "Unknown profile."),
     };
 
@@ -27,15 +30,10 @@ public static class SiloProfileExtensions
         silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
             .AddEmbeddedStorage(GrainStatePath(home));
 
-    /// <summary>Membership and grain state in Redis; silos listen on loopback with their own ports.</summary>
+    /// <summary>Membership and grain state in Redis; face images and model versions in the shared data directory.</summary>
     public static ISiloBuilder UseClusterProfile(this ISiloBuilder silo, SiloOptions options)
     {
-        silo.Configure<ClusterOptions>(c =>
-        {
-            c.ClusterId = options.ClusterId;
-            c.ServiceId = options.ServiceId;
-        });
-        silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+        silo.UseClusterEndpoints(options);
         silo.UseRedisClustering(options.Redis);
         silo.AddRedisGrainStorage(GalleryStorage.ProviderName, storage => storage.Configure<Serializer>((o, serializer) =>
         {
@@ -46,5 +44,38 @@ public static class SiloProfileExtensions
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         return silo;
+    }
+
+    /// <summary>
+    /// Membership and grain state in Azure Table storage; face images (<see cref="BlobFaceImageStore"/>) and model
+    /// versions (<see cref="BlobModelMirror"/>, the local model store a cache of it) in Blob storage. The account is
+    /// checked before the silo joins (<see cref="AzureStorageCheck"/>).
+    /// </summary>
+    public static ISiloBuilder UseAzureProfile(this ISiloBuilder silo, SiloOptions options)
+    {
+        var account = AzureStorageAccount.Parse(options.AzureStorage, options.ServiceId);
+        silo.UseClusterEndpoints(options);
+        silo.UseAzureStorageClustering(o => o.TableServiceClient = account.Tables());
+        silo.AddAzureTableGrainStorage(GalleryStorage.ProviderName, storage => storage.Configure<Serializer>((o, serializer) =>
+        {
+            o.TableServiceClient = account.Tables();
+            o.DeleteStateOnClear = true;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.Services.AddSingleton(account);
+        silo.Services.AddSingleton<IFaceImageStore>(new BlobFaceImageStore(account));
+        return silo;
+    }
+
+    /// <summary>Cluster id, service id and endpoints: loopback only, unless FaceGrains:AdvertisedAddress names this machine's address.</summary>
+    private static void UseClusterEndpoints(this ISiloBuilder silo, SiloOptions options)
+    {
+        silo.Configure<ClusterOptions>(c =>
+        {
+            c.ClusterId = options.ClusterId;
+            c.ServiceId = options.ServiceId;
+        });
+        var advertised = options.AdvertisedAddress.Length > 0 ? IPAddress.Parse(options.AdvertisedAddress) : IPAddress.Loopback;
+        silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedAddress.Length > 0);
     }
 }

@@ -116,14 +116,14 @@ public sealed class IdentityBehaviourTests(BehaviourGalleryCluster fixture) : IC
         var enrolled = await Identity("forget-me").EnrollAsync(new EnrollRequest([Orl.Image(7, 1), Orl.Image(7, 2)], "To Be Forgotten", Aligned: true));
         var faceIds = enrolled.Identity!.Faces.Select(f => f.FaceId).ToList();
         var store = new FileFaceImageStore(fixture.FacesDirectory);
-        Assert.All(faceIds, id => Assert.True(store.Exists(id)));
+        Assert.All(faceIds, id => Assert.True(store.ExistsAsync(id).Result));
         var before = await Matcher.IdentifyAsync([Orl.Image(7, 3)], new IdentifyOptions(Threshold: new ThresholdRequest(Threshold: -1), Aligned: true));
         Assert.Equal("forget-me", before[0].Faces[0].IdentityId);
 
         Assert.True(await Identity("forget-me").ForgetAsync());
 
         Assert.Null(await Identity("forget-me").GetAsync());
-        Assert.All(faceIds, id => Assert.False(store.Exists(id)));
+        Assert.All(faceIds, id => Assert.False(store.ExistsAsync(id).Result));
         foreach (var id in faceIds)
         {
             Assert.Null(await fixture.Grains.GetGrain<IFaceIndexGrain>(id).GetOwnerAsync());
@@ -154,7 +154,7 @@ public sealed class IdentityBehaviourTests(BehaviourGalleryCluster fixture) : IC
         var centroid = await Identity("editable").GetCentroidAsync(renamed.ModelVersions[0]);
         Assert.Equal(1, centroid!.FaceCount);
         Assert.All(centroid.FaceEmbeddings.Zip(centroid.Centroid), x => Assert.Equal(x.First, x.Second, 1e-6f));
-        Assert.False(new FileFaceImageStore(fixture.FacesDirectory).Exists(removed));
+        Assert.False(await new FileFaceImageStore(fixture.FacesDirectory).ExistsAsync(removed));
         Assert.Contains(await fixture.Grains.GetGrain<IGalleryGrain>(0).ListIdentitiesAsync(), s => s.Id == "editable" && s.DisplayName == "Edited" && s.FaceCount == 1);
     }
 

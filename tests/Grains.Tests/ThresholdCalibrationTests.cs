@@ -31,12 +31,12 @@ public sealed class ThresholdCalibrationTests
         try
         {
             var version = new ModelVersion(Manifest, Path.Combine(folder, ModelStore.OnnxFileName));
-            Tail.SaveTo(version);
+            Tail.SaveTo(new ModelStore(Path.Combine(folder, "store")), version);
             Assert.Equal(0.6, ImpostorTail.TryLoad(version)!.ThresholdFor(1e-2, out _), 12);
 
             // Measured with a flip-averaged recipe: the scores are not this version's.
             var flipped = Manifest.Preprocessing with { FlipAverage = true };
-            Assert.Throws<CalibrationMismatchException>(() => (Tail with { RecipeSha256 = flipped.Fingerprint() }).SaveTo(version));
+            Assert.Throws<CalibrationMismatchException>(() => (Tail with { RecipeSha256 = flipped.Fingerprint() }).SaveTo(new ModelStore(Path.Combine(folder, "store")), version));
             File.WriteAllText(ImpostorTail.PathFor(version), (Tail with { RecipeSha256 = flipped.Fingerprint() }).ToJson());
             var refused = Assert.Throws<CalibrationMismatchException>(() => ImpostorTail.TryLoad(version));
             Assert.Contains("recipe", refused.Message, StringComparison.Ordinal);

@@ -89,6 +89,39 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task An_azure_connection_string_that_is_not_one_is_one_line_that_does_not_repeat_it()
+    {
+        var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:Profile=azure", "--FaceGrains:AzureStorage=AccountName=x;AccountKey=topsecretkey;Nonsense");
+        Assert.Equal(SiloApp.StartupError, code);
+        var line = Assert.Single(Lines(stderr));
+        Assert.StartsWith("error: bad settings: FaceGrains:AzureStorage is not an Azure Storage connection string", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("topsecretkey", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Azure_storage_that_does_not_answer_is_one_line_naming_the_endpoint_and_not_the_key()
+    {
+        var port = TestSilo.FreePort();
+        var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:Profile=azure", $"--FaceGrains:AzureStorage={Azurite.ConnectionStringFor(port, port, Azurite.AccountKey)}");
+        Assert.Equal(SiloApp.StartupError, code);
+        var line = Assert.Single(Lines(stderr));
+        Assert.StartsWith($"error: no Azure Storage answered at http://127.0.0.1:{port}/devstoreaccount1", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Azurite.AccountKey, stderr, StringComparison.Ordinal);
+    }
+
+    [RequiresAzuriteFact]
+    public async Task A_wrong_azure_account_key_is_one_line_and_exit_2()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var wrongKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
+        var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:Profile=azure", $"--FaceGrains:AzureStorage={Azurite.ConnectionStringFor(azurite.BlobPort, azurite.TablePort, wrongKey)}");
+        Assert.Equal(SiloApp.StartupError, code);
+        var line = Assert.Single(Lines(stderr));
+        Assert.StartsWith($"error: Azure Storage at http://127.0.0.1:{azurite.BlobPort}/devstoreaccount1 refused the account key of FaceGrains:AzureStorage", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrongKey, stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the built silo with free ports and no dashboard; <paramref name="path"/> replaces PATH when given.</summary>
     private async Task<(int ExitCode, string Stderr)> RunSilo(string? path, params string[] settings)
     {

@@ -29,13 +29,32 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    /// <summary>A fresh data directory whose models/, detection/ and cache/ are the shared test ones (imported once per machine).</summary>
-    public static string NewHome()
+    /// <summary>
+    /// A fresh data directory whose models/, detection/ and cache/ are the shared test ones (imported once per machine).
+    /// Without <paramref name="sharedModels"/>, models/ is a folder of its own holding nothing, or a copy of the
+    /// face-api version when <paramref name="withDefaultModel"/>: a silo of the azure profile, whose model store is a
+    /// cache of the cluster's blob container.
+    /// </summary>
+    public static string NewHome(bool sharedModels = true, bool withDefaultModel = false)
     {
         _ = TestModels.FaceApi;
         var home = Path.Combine(Path.GetTempPath(), "facegrains-silo-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(home);
-        foreach (var shared in new[] { "models", "detection", "cache" })
+        if (!sharedModels)
+        {
+            var models = Directory.CreateDirectory(Path.Combine(home, "models")).FullName;
+            if (withDefaultModel)
+            {
+                var source = Path.GetDirectoryName(TestModels.FaceApi.OnnxPath)!;
+                var target = Directory.CreateDirectory(Path.Combine(models, Path.GetFileName(source))).FullName;
+                foreach (var file in Directory.GetFiles(source))
+                {
+                    File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+                }
+            }
+        }
+
+        foreach (var shared in (sharedModels ? new[] { "models", "detection", "cache" } : ["detection", "cache"]))
         {
             Directory.CreateDirectory(Path.Combine(TestModels.Home.Root, shared));
             Directory.CreateSymbolicLink(Path.Combine(home, shared), Path.Combine(TestModels.Home.Root, shared));

@@ -46,7 +46,7 @@ public static class ModelImportCommand
     internal static void Import(ParseResult parse, CommandOutput output, ImportableModel entry)
     {
         var home = CliModels.Home(parse);
-        var version = entry.Import(new ModelStore(home.ModelsDirectory), home.CacheDirectory, output.Log);
+        var version = entry.Import(CliModels.Store(parse), home.CacheDirectory, output.Log);
         var result = ModelsCommand.Describe(version);
         result["import_name"] = entry.Name;
         result["licence"] = version.Manifest.Provenance.Licence;

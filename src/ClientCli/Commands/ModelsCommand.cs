@@ -48,7 +48,7 @@ public static class ModelsCommand
             using var preparer = CliModels.Preparer(parse, model, output, intraOpThreads: 1);
             var tail = output.WithProgress("embedding", progress =>
                 ImpostorCalibration.CalibrateFolder(embedder, preparer, parse.GetValue(data)!.FullName, progress, parse.GetValue(enrolled), parse.GetValue(CliOptions.Aligned)));
-            tail.SaveTo(model);
+            tail.SaveTo(CliModels.Store(parse), model);
             var probe = new[] { 1e-2, 1e-3, 1e-4, 1e-5, 1e-6 };
             output.Result(
                 new JsonObject

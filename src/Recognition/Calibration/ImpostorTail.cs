@@ -192,16 +192,14 @@ public sealed record ImpostorTail
         }
     }
 
-    /// <summary>Writes the tail beside the version's manifest (atomically: a temp file, then a rename).</summary>
-    public void SaveTo(ModelVersion version)
+    /// <summary>Writes the tail beside the version's manifest, through its store (so into the cluster's mirror too).</summary>
+    public void SaveTo(ModelStore store, ModelVersion version)
     {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(version);
         CheckMeasuredFor(version);
         Validate();
-        var path = PathFor(version);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp"; // several processes may install the same tail at once
-        File.WriteAllText(temp, ToJson());
-        File.Move(temp, path, overwrite: true);
+        store.WriteFile(version, FileName, ToJson());
     }
 
     private static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha.Length == 0 ? "(none recorded)" : sha;

@@ -22,8 +22,9 @@ public static class ShippedCalibrations
     /// (an operator's own calibration is never overwritten). Returns the installed or existing tail, or null when the
     /// project ships none for this version.
     /// </summary>
-    public static ImpostorTail? Install(Models.ModelVersion version, Action<string>? log = null)
+    public static ImpostorTail? Install(Models.ModelStore store, Models.ModelVersion version, Action<string>? log = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(version);
         if (File.Exists(ImpostorTail.PathFor(version)))
         {
@@ -36,7 +37,7 @@ public static class ShippedCalibrations
             return null;
         }
 
-        tail.SaveTo(version);
+        tail.SaveTo(store, version);
         log?.Invoke($"installed the shipped calibration of {version.ShortId} ({tail.Pairs:N0} impostor comparisons: {tail.Source})");
         return tail;
     }

@@ -18,10 +18,10 @@ public sealed class ExecutionProviderUnavailableException : Exception
     private static string Describe(ExecutionProvider requested, IReadOnlyList<string> available, Exception? inner)
     {
         var offered = $"[{string.Join(", ", available)}]";
-        var cause = inner is null
-            ? $"this ONNX Runtime build only offers {offered}"
-            : $"it is in this build ({offered}) but failed to start: {inner.Message}";
-        return $"Execution provider {requested} was requested, but {cause}. "
-            + "Build with -p:OnnxRuntimeGpu=true (Microsoft.ML.OnnxRuntime.Gpu) and run on a machine with a matching CUDA and cuDNN, or choose Cpu.";
+        return inner is null
+            ? $"Execution provider {requested} was requested, but this ONNX Runtime build only offers {offered}. "
+                + "Build with -p:OnnxRuntimeGpu=true (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0) and run on a machine with CUDA 13 and cuDNN 9, or choose Cpu."
+            : $"Execution provider {requested} is in this ONNX Runtime build {offered} but failed to start ({inner.Message.TrimEnd('.')}): "
+                + "it needs CUDA 13 (libcudart, libcublas, libcublasLt, libcurand) and cuDNN 9 on the library path (LD_LIBRARY_PATH) and an NVIDIA driver, or choose Cpu.";
     }
 }

@@ -69,7 +69,7 @@ public static class FaceApiImporter
         log?.Invoke($"read {weights.Count} tensors; building the ONNX graph");
         var onnx = FaceRecognitionNetGraph.Build(weights);
         var version = store.Publish(onnx, CreateManifest(WeightsSha256(shards)));
-        ShippedCalibrations.Install(version, log);
+        ShippedCalibrations.Install(store, version, log);
         return version;
     }
 

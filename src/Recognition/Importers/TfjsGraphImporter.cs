@@ -43,7 +43,7 @@ public static class TfjsGraphImporter
                 }.Where(s => s.Length > 0)),
             },
         });
-        ShippedCalibrations.Install(version, log);
+        ShippedCalibrations.Install(store, version, log);
         return version;
     }
 

@@ -7,19 +7,36 @@ namespace FaceGrains.Recognition.Models;
 /// Content-addressed local model store: <c>&lt;root&gt;/&lt;version id&gt;/{model.onnx, manifest.json}</c>, the id covering
 /// the ONNX bytes and the serving recipe (<see cref="ModelManifest.VersionIdFor"/>). Versions are immutable; publishing
 /// the same bytes with the same recipe twice returns the existing version.
+/// <para>
+/// With a <see cref="IModelMirror"/> (the <c>azure</c> profile) the folder is a cache of the mirror, which every silo
+/// and tool of the cluster shares: publishing and manifest updates go to both; <see cref="Get"/> fetches a version the
+/// folder lacks and takes the mirror's manifest when it differs (a calibration made on another machine); a version
+/// found only in the folder is added to the mirror. So every version this store hands out is in both places.
+/// </para>
 /// </summary>
 public sealed class ModelStore
 {
     public const string OnnxFileName = "model.onnx";
     public const string ManifestFileName = "manifest.json";
 
-    public ModelStore(string root)
+    public ModelStore(string root, IModelMirror? mirror = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         Root = Path.GetFullPath(root);
+        Mirror = mirror;
     }
 
     public string Root { get; }
+
+    /// <summary>Where versions are shared with other machines, or null (this folder alone).</summary>
+    public IModelMirror? Mirror { get; }
+
+    /// <summary>Where versions are, for messages: the folder, and the mirror when there is one.</summary>
+    public string Describe => Mirror is null ? Root : $"{Root} (cache of {Mirror.Describe})";
+
+    /// <summary>The store of a data directory: <c>&lt;home&gt;/models</c>, mirrored to the account given (if any).</summary>
+    public static ModelStore For(FaceGrainsHome home, Storage.AzureStorageAccount? account) =>
+        new(home.ModelsDirectory, account is null ? null : new BlobModelMirror(account));
 
     public ModelVersion Publish(byte[] onnx, ModelManifest manifest)
     {
@@ -41,6 +58,11 @@ public sealed class ModelStore
         if (Directory.Exists(dir) && File.Exists(Path.Combine(dir, ManifestFileName)))
         {
             return Get(id);
+        }
+
+        if (Mirror?.ReadText(id, ManifestFileName) is not null)
+        {
+            return Get(id); // published on another machine: fetched
         }
 
         // Write into a temporary folder and rename, so a crash never leaves a half-written version.
@@ -84,8 +106,31 @@ public sealed class ModelStore
         });
     }
 
-    /// <summary>Every version in the store, newest first. Folders written by an earlier manifest format are left out (see <see cref="Get"/>).</summary>
+    /// <summary>
+    /// Every version in the store, newest first. Folders written by an earlier manifest format are left out (see
+    /// <see cref="Get"/>). With a mirror, the versions of both, each then held by both.
+    /// </summary>
     public IReadOnlyList<ModelVersion> List()
+    {
+        if (Mirror is not null)
+        {
+            var local = ListLocal().Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+            var remote = Mirror.ListIds().ToHashSet(StringComparer.Ordinal);
+            foreach (var id in remote.Where(id => !local.Contains(id) && id.Length == 64 && id.All(char.IsAsciiHexDigitLower)))
+            {
+                Fetch(id);
+            }
+
+            foreach (var id in local.Where(id => !remote.Contains(id)))
+            {
+                Share(Load(Path.Combine(Root, id)));
+            }
+        }
+
+        return ListLocal();
+    }
+
+    private List<ModelVersion> ListLocal()
     {
         if (!Directory.Exists(Root))
         {
@@ -114,7 +159,7 @@ public sealed class ModelStore
         var exact = Path.Combine(Root, idOrPrefix);
         if (idOrPrefix.Length == 64 && idOrPrefix.All(char.IsAsciiHexDigit) && File.Exists(Path.Combine(exact, ManifestFileName)))
         {
-            return Load(exact);
+            return Share(Load(exact));
         }
 
         if (idOrPrefix.Length < 6)
@@ -122,7 +167,22 @@ public sealed class ModelStore
             throw new ModelNotFoundException($"Model id '{idOrPrefix}' is too short: give at least 6 hex digits.");
         }
 
-        var matches = List().Where(v => v.Id.StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (Mirror is not null)
+        {
+            var local = ListLocal().Where(v => v.Id.StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (local.Count == 1)
+            {
+                return Share(local[0]);
+            }
+
+            var remote = Mirror.ListIds().Where(id => id.StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (local.Count == 0 && remote.Count == 1)
+            {
+                return Fetch(remote[0]);
+            }
+        }
+
+        var matches = ListLocal().Where(v => v.Id.StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
         var earlier = Directory.Exists(Root)
             ? Directory.EnumerateDirectories(Root).Where(d => Path.GetFileName(d).StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase) && IsEarlierFormat(d)).ToList()
             : [];
@@ -131,7 +191,7 @@ public sealed class ModelStore
             1 => matches[0],
             0 when earlier.Count > 0 => throw new ModelNotFoundException(
                 $"Model version '{idOrPrefix}' in {Root} was written by an earlier FaceGrains (manifest format < {ModelManifest.CurrentFormat}), whose ids did not cover the serving recipe. Import the model again (`facegrains models import-faceapi`); it gets a new id."),
-            0 => throw new ModelNotFoundException($"No model version '{idOrPrefix}' in {Root}. `facegrains models list` shows what is there."),
+            0 => throw new ModelNotFoundException($"No model version '{idOrPrefix}' in {Describe}. `facegrains models list` shows what is there."),
             _ => throw new ModelNotFoundException($"Model id prefix '{idOrPrefix}' is ambiguous ({matches.Count} versions)."),
         };
     }
@@ -157,11 +217,131 @@ public sealed class ModelStore
 
         manifest.Validate();
 
-        var path = Path.Combine(Root, current.Id, ManifestFileName);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, manifest.ToJson());
-        File.Move(temp, path, overwrite: true);
+        WriteManifest(current.Id, manifest.ToJson());
         return Get(current.Id);
+    }
+
+    /// <summary>
+    /// Writes a small file beside a version's manifest (its impostor tail) atomically, and into the mirror: how a
+    /// calibration made on one machine reaches every silo.
+    /// </summary>
+    public void WriteFile(ModelVersion version, string fileName, string text)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        CheckFileName(fileName);
+        var path = Path.Combine(Path.GetDirectoryName(version.OnnxPath)!, fileName);
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp"; // several processes may write the same file at once
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+        Mirror?.UploadText(version.Id, fileName, text);
+    }
+
+    private void WriteManifest(string id, string json) => WriteFile(new ModelVersion(ModelManifest.FromJson(json), Path.Combine(Root, id, OnnxFileName)), ManifestFileName, json);
+
+    /// <summary>
+    /// A local version, also in the mirror. The mirror lacks it: every file is added (the manifest last). The mirror
+    /// has it: its small files are taken where they differ (the mirror is where every machine's calibrations meet), and
+    /// a file only the folder has is added.
+    /// </summary>
+    private ModelVersion Share(ModelVersion version)
+    {
+        if (Mirror is null)
+        {
+            return version;
+        }
+
+        var dir = Path.Combine(Root, version.Id);
+        var localFiles = Directory.EnumerateFiles(dir).Select(Path.GetFileName).OfType<string>().Where(IsVersionFile).ToList();
+        if (Mirror.ReadText(version.Id, ManifestFileName) is null)
+        {
+            foreach (var file in localFiles.Where(f => f != ManifestFileName).Order(StringComparer.Ordinal))
+            {
+                Mirror.Upload(version.Id, file, Path.Combine(dir, file));
+            }
+
+            Mirror.Upload(version.Id, ManifestFileName, Path.Combine(dir, ManifestFileName));
+            return version;
+        }
+
+        var remoteFiles = Mirror.ListFiles(version.Id).Where(IsVersionFile).ToHashSet(StringComparer.Ordinal);
+        var changed = false;
+        foreach (var file in remoteFiles.Where(f => f != OnnxFileName))
+        {
+            var path = Path.Combine(dir, file);
+            var remote = Mirror.ReadText(version.Id, file);
+            if (remote is not null && (!File.Exists(path) || File.ReadAllText(path) != remote))
+            {
+                if (file == ManifestFileName)
+                {
+                    _ = ModelManifest.FromJson(remote); // a broken manifest never replaces a good one
+                }
+
+                var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+                File.WriteAllText(temp, remote);
+                File.Move(temp, path, overwrite: true);
+                changed = true;
+            }
+        }
+
+        foreach (var file in localFiles.Where(f => !remoteFiles.Contains(f)))
+        {
+            Mirror.Upload(version.Id, file, Path.Combine(dir, file));
+        }
+
+        return changed ? Load(dir) : version;
+    }
+
+    /// <summary>Copies a version from the mirror into the folder (staged and renamed, as <see cref="Publish"/> writes).</summary>
+    private ModelVersion Fetch(string id)
+    {
+        var mirror = Mirror!;
+        var manifest = mirror.ReadText(id, ManifestFileName) ?? throw new ModelNotFoundException($"Model version {id} is not in {mirror.Describe}.");
+        var dir = Path.Combine(Root, id);
+        Directory.CreateDirectory(Root);
+        var staging = Path.Combine(Root, $".staging-{id}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            foreach (var file in mirror.ListFiles(id).Where(f => IsVersionFile(f) && f != ManifestFileName))
+            {
+                mirror.Download(id, file, Path.Combine(staging, file));
+            }
+
+            var parsed = ModelManifest.FromJson(manifest);
+            var onnx = Path.Combine(staging, OnnxFileName);
+            var sha = File.Exists(onnx) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(onnx))) : "(missing)";
+            if (sha != parsed.OnnxSha256)
+            {
+                throw new InvalidDataException($"Model version {id} in {mirror.Describe} is damaged: its ONNX file's sha256 is {sha}, its manifest says {parsed.OnnxSha256}.");
+            }
+
+            File.WriteAllText(Path.Combine(staging, ManifestFileName), manifest);
+            Directory.Move(staging, dir);
+        }
+        catch (IOException) when (Directory.Exists(dir))
+        {
+            // Fetched by another process sharing this folder first.
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+
+        return Load(dir);
+    }
+
+    /// <summary>A file that belongs to a version (not a temporary or hidden one).</summary>
+    private static bool IsVersionFile(string name) => !name.StartsWith('.') && !name.EndsWith(".tmp", StringComparison.Ordinal) && !name.Contains('/', StringComparison.Ordinal);
+
+    private static void CheckFileName(string fileName)
+    {
+        if (string.IsNullOrWhiteSpace(fileName) || fileName != Path.GetFileName(fileName) || !IsVersionFile(fileName) || fileName == OnnxFileName)
+        {
+            throw new ArgumentException($"'{fileName}' is not a file name a version may hold beside its manifest.", nameof(fileName));
+        }
     }
 
     /// <summary>Whether a version folder's manifest declares a format older than this code reads.</summary>

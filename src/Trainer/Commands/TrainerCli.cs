@@ -1,3 +1,4 @@
+using FaceGrains.Recognition.Storage;
 using System.CommandLine;
 using System.Text.Json;
 using FaceGrains.Recognition;
@@ -137,7 +138,7 @@ public static class TrainerCli
         command.SetAction(parse =>
         {
             var home = FaceGrainsHome.Resolve(parse.GetValue(Home));
-            var store = new ModelStore(home.ModelsDirectory);
+            var store = ModelStore.For(home, AzureStorageAccount.FromEnvironment());
             var id = parse.GetValue(model);
             var version = id is null ? FaceApiImporter.EnsureImported(store, home.CacheDirectory, Console.Error.WriteLine) : store.Get(id);
             List<(string, string)> faces;

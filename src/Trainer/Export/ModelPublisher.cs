@@ -1,3 +1,4 @@
+using FaceGrains.Recognition.Storage;
 using FaceGrains.Recognition;
 using FaceGrains.Recognition.Models;
 using FaceGrains.Trainer.Training;
@@ -16,7 +17,7 @@ public static class ModelPublisher
             throw new FileNotFoundException($"run '{run.Path}' has no export yet; run `facegrains-train export {run.Path}` first");
         }
 
-        var store = new ModelStore(home.ModelsDirectory);
+        var store = ModelStore.For(home, AzureStorageAccount.FromEnvironment());
         return store.Publish(File.ReadAllBytes(run.OnnxPath), ModelManifest.FromJson(File.ReadAllText(run.ManifestPath)));
     }
 }

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using FaceGrains.Recognition.Storage;
+
+namespace FaceGrains.TestSupport;
+
+/// <summary>
+/// A private Azurite (Microsoft's Azure Storage emulator, npm <c>azurite</c>) for one test: its own free ports on
+/// 127.0.0.1 and its own data folder, stopped and deleted on dispose. The executable is FACEGRAINS_TEST_AZURITE
+/// (<c>scripts/azurite.sh install</c> prints it; <c>.ci/run</c> sets it), else <c>azurite</c> on PATH.
+/// </summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    /// <summary>The emulator's well-known development account (published in Azurite's documentation; not a secret).</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process process;
+    private readonly string folder;
+
+    private Azurite(Process process, string folder, int blobPort, int tablePort)
+    {
+        this.process = process;
+        this.folder = folder;
+        BlobPort = blobPort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+
+    public int TablePort { get; }
+
+    public int ProcessId => process.Id;
+
+    public string ConnectionString => ConnectionStringFor(BlobPort, TablePort, AccountKey);
+
+    public static string ConnectionStringFor(int blobPort, int tablePort, string key) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={key};BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
+
+    public AzureStorageAccount Account(string serviceId) => AzureStorageAccount.Parse(ConnectionString, serviceId);
+
+    /// <summary>The Azurite executable, or null.</summary>
+    public static string? Executable { get; } = Find();
+
+    /// <summary>Why Azurite tests cannot run here, or null when they can.</summary>
+    public static string? Missing => Executable is null
+        ? "needs Azurite (npm azurite 3.37.0): run scripts/azurite.sh install and set FACEGRAINS_TEST_AZURITE to the path it prints (.ci/run does), or put azurite on PATH"
+        : null;
+
+    public static async Task<Azurite> StartAsync()
+    {
+        var exe = Executable ?? throw new InvalidOperationException(Missing);
+        var folder = Directory.CreateTempSubdirectory("facegrains-azurite-").FullName;
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var start = new ProcessStartInfo(exe)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "--silent", "--skipApiVersionCheck", "--loose", "--location", folder,
+            "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {exe}");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var azurite = new Azurite(process, folder, blob, table);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(Listening(blob) && Listening(table)))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                await azurite.DisposeAsync();
+                throw new InvalidOperationException($"Azurite ({exe}) did not start listening on 127.0.0.1:{blob} and :{table} within a minute");
+            }
+
+            await Task.Delay(100);
+        }
+
+        return azurite;
+    }
+
+    /// <summary>Freezes the emulator (SIGSTOP): connections stay open and nothing answers, as a storage outage looks to a client.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a paused emulator go on (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            Resume();
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+
+        process.Dispose();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temporary folder: best effort.
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Signal(string signal)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start("kill", [$"-{signal}", $"{process.Id}"]);
+        kill.WaitForExit();
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            return client.ConnectAsync(IPAddress.Loopback, port).Wait(TimeSpan.FromMilliseconds(200));
+        }
+        catch (AggregateException)
+        {
+            return false;
+        }
+    }
+
+    private static string? Find()
+    {
+        if (Environment.GetEnvironmentVariable("FACEGRAINS_TEST_AZURITE") is { Length: > 0 } configured)
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(dir => Path.Combine(dir, "azurite")).FirstOrDefault(File.Exists);
+    }
+}
