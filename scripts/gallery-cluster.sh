@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # A local FaceGrains cluster for the measurements in docs/BENCHMARKS.md ("Gallery host").
 #
-#   scripts/gallery-cluster.sh start N   private redis-server + N silo processes (cluster profile)
+#   scripts/gallery-cluster.sh start N   private redis-server + N silo processes (cluster profile), or with
+#                                        FACEGRAINS_CLUSTER_PROFILE=azure a private Azurite + N silos (azure profile)
 #   scripts/gallery-cluster.sh stop      stops them all (kill -9 of one silo is the caller's business)
 #   scripts/gallery-cluster.sh gateways  prints the gateway list for facegrains --gateway
 #
 # Everything lives under $FACEGRAINS_CLUSTER_RUN (default /tmp/facegrains-cluster): redis/ (append-only file on),
 # home/ (the one data directory every silo shares: models/ and detection/ linked from $FACEGRAINS_HOME, default ~/.facegrains; faces/),
-# silo-<i>.log.
+# silo-<i>.log. Azure profile: azurite/ (its data, emptied at each start) and home-<i>/ per silo (its own models/ cache,
+# cache/ and detection/ linked from $FACEGRAINS_HOME so no silo downloads the npm package again).
 # Silo i (1-based) listens on silo port BASE_SILO+i, gateway BASE_GATEWAY+i, HTTP BASE_HTTP+i.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,9 +20,16 @@ base_gateway="${FACEGRAINS_CLUSTER_BASE_GATEWAY:-32000}"
 base_http="${FACEGRAINS_CLUSTER_BASE_HTTP:-5280}"
 models="${FACEGRAINS_HOME:-$HOME/.facegrains}/models"
 silo_bin="${FACEGRAINS_SILO_BIN:-src/Silo/bin/Release/net10.0/linux-x64/facegrains-silo}"
+profile="${FACEGRAINS_CLUSTER_PROFILE:-cluster}"
+azurite_port="${FACEGRAINS_CLUSTER_AZURITE_PORT:-10300}" # blob; queue +1, table +2
+azurite_env() {
+  echo FACEGRAINS_AZURITE_DATA="$run/azurite" FACEGRAINS_AZURITE_BLOB_PORT="$azurite_port" \
+    FACEGRAINS_AZURITE_QUEUE_PORT=$((azurite_port + 1)) FACEGRAINS_AZURITE_TABLE_PORT=$((azurite_port + 2))
+}
 
 start() {
   local n="$1"
+  if [ "$profile" = azure ]; then start_azure "$n"; return; fi
   rm -rf "$run/redis"
   mkdir -p "$run/redis" "$run/home"
   [ -e "$run/home/models" ] || ln -s "$models" "$run/home/models"
@@ -39,13 +48,44 @@ start() {
       >"$run/silo-$i.log" 2>&1 &
     echo $! >"$run/silo-$i.pid"
   done
+  wait_healthy "$n"
+}
+
+start_azure() {
+  local n="$1"
+  [ -x "$silo_bin" ] || dotnet build -c Release src/Silo -v q -nologo
+  env $(azurite_env) scripts/azurite.sh stop
+  rm -rf "$run/azurite" "$run"/home-*
+  mkdir -p "$run/azurite"
+  local conn
+  conn="$(env $(azurite_env) scripts/azurite.sh connection-string)"
+  env $(azurite_env) scripts/azurite.sh start >/dev/null
+  for i in $(seq 1 "$n"); do
+    mkdir -p "$run/home-$i/models"
+    for shared in cache detection; do
+      [ ! -d "$models/../$shared" ] || ln -s "$(cd "$models/../$shared" && pwd)" "$run/home-$i/$shared"
+    done
+    FaceGrains__AzureStorage="$conn" "$silo_bin" --contentRoot "$PWD/src/Silo" \
+      --FaceGrains:Profile=azure --FaceGrains:Home="$run/home-$i" \
+      --FaceGrains:SiloPort=$((base_silo + i)) --FaceGrains:GatewayPort=$((base_gateway + i)) \
+      --Urls="http://127.0.0.1:$((base_http + i))" ${FACEGRAINS_CLUSTER_SILO_ARGS:-} \
+      >"$run/silo-$i.log" 2>&1 &
+    echo $! >"$run/silo-$i.pid"
+    # The first silo publishes the default model into the blob container; the others take it from there.
+    [ "$i" -gt 1 ] || wait_healthy 1
+  done
+  wait_healthy "$n"
+}
+
+wait_healthy() {
+  local n="$1"
   for i in $(seq 1 "$n"); do
     until curl -sf "http://127.0.0.1:$((base_http + i))/health" >/dev/null; do
       kill -0 "$(cat "$run/silo-$i.pid")" 2>/dev/null || { echo "silo $i died; see $run/silo-$i.log" >&2; exit 1; }
       sleep 0.5
     done
   done
-  echo "cluster of $n silos up; gateways: $(gateways "$n")" >&2
+  echo "cluster of $n silos up ($profile profile); gateways: $(gateways "$n")" >&2
 }
 
 gateways() {
@@ -70,7 +110,8 @@ stop() {
   done
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
-  rm -rf "$run/home/faces"
+  env $(azurite_env) scripts/azurite.sh stop
+  rm -rf "$run/home/faces" "$run/azurite" "$run"/home-*
 }
 
 case "${1:-}" in
