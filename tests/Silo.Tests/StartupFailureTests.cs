@@ -170,7 +170,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>The dotnet host running these tests, by full path, so that a PATH without npm (or anything) still runs it.</summary>
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
         : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath!
         : throw new InvalidOperationException("cannot tell which dotnet runs the tests (no DOTNET_HOST_PATH)");
