@@ -60,7 +60,12 @@ start() {
 
 stop() {
   if [ -f "$data/azurite.pid" ]; then
-    kill "$(cat "$data/azurite.pid")" 2>/dev/null || true
+    local pid
+    pid="$(cat "$data/azurite.pid")"
+    kill "$pid" 2>/dev/null || true
+    # Azurite closes gracefully on SIGTERM, but can take its time while it still has work or open connections.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
     rm -f "$data/azurite.pid"
   fi
 }
