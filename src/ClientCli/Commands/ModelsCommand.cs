@@ -136,14 +136,20 @@ public static class ModelsCommand
                 new JsonObject
                 {
                     ["store"] = store.Root,
+                    ["mirror"] = store.Mirror?.Describe,
                     ["models"] = new JsonArray(versions.Select(v => (JsonNode)Describe(v)).ToArray()),
                 },
                 console =>
                 {
                     if (versions.Count == 0)
                     {
-                        console.MarkupLine($"No model versions in {Markup.Escape(store.Root)}. Run [bold]facegrains models import-faceapi[/].");
+                        console.MarkupLine($"No model versions in {Markup.Escape(store.Describe)}. Run [bold]facegrains models import-faceapi[/].");
                         return;
+                    }
+
+                    if (store.Mirror is not null)
+                    {
+                        console.MarkupLine($"Model versions of {Markup.Escape(store.Mirror.Describe)} (FaceGrains__AzureStorage), cached in {Markup.Escape(store.Root)}:");
                     }
 
                     var table = new Table().AddColumns("id", "name", "embedding", "recipe", "calibrated", "created (UTC)", "source");
