@@ -17,13 +17,15 @@ public sealed class Azurite : IAsyncDisposable
 
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly Process process;
     private readonly string folder;
+    private readonly int queuePort;
+    private Process process;
 
-    private Azurite(Process process, string folder, int blobPort, int tablePort)
+    private Azurite(Process process, string folder, int blobPort, int queuePort, int tablePort)
     {
         this.process = process;
         this.folder = folder;
+        this.queuePort = queuePort;
         BlobPort = blobPort;
         TablePort = tablePort;
     }
@@ -51,9 +53,40 @@ public sealed class Azurite : IAsyncDisposable
 
     public static async Task<Azurite> StartAsync()
     {
-        var exe = Executable ?? throw new InvalidOperationException(Missing);
         var folder = Directory.CreateTempSubdirectory("facegrains-azurite-").FullName;
         int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var azurite = new Azurite(Launch(folder, blob, queue, table), folder, blob, queue, table);
+        await azurite.WaitListeningAsync();
+        return azurite;
+    }
+
+    /// <summary>Stops the emulator as an operator would (SIGTERM, so it writes its data out), as a storage outage.</summary>
+    public async Task StopAsync()
+    {
+        Signal("TERM");
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await process.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the stopped emulator again on the same ports and data folder: storage is back.</summary>
+    public async Task StartAgainAsync()
+    {
+        process.Dispose();
+        process = Launch(folder, BlobPort, queuePort, TablePort);
+        await WaitListeningAsync();
+    }
+
+    private static Process Launch(string folder, int blob, int queue, int table)
+    {
+        var exe = Executable ?? throw new InvalidOperationException(Missing);
         var start = new ProcessStartInfo(exe)
         {
             RedirectStandardOutput = true,
@@ -75,20 +108,22 @@ public sealed class Azurite : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var azurite = new Azurite(process, folder, blob, table);
+        return process;
+    }
+
+    private async Task WaitListeningAsync()
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(Listening(blob) && Listening(table)))
+        while (!(Listening(BlobPort) && Listening(TablePort)))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
-                await azurite.DisposeAsync();
-                throw new InvalidOperationException($"Azurite ({exe}) did not start listening on 127.0.0.1:{blob} and :{table} within a minute");
+                await DisposeAsync();
+                throw new InvalidOperationException($"Azurite ({Executable}) did not start listening on 127.0.0.1:{BlobPort} and :{TablePort} within a minute");
             }
 
             await Task.Delay(100);
         }
-
-        return azurite;
     }
 
     /// <summary>Freezes the emulator (SIGSTOP): connections stay open and nothing answers, as a storage outage looks to a client.</summary>
@@ -101,9 +136,12 @@ public sealed class Azurite : IAsyncDisposable
     {
         try
         {
-            Resume();
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            if (!process.HasExited)
+            {
+                Resume();
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
         catch (InvalidOperationException)
         {
