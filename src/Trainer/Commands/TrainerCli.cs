@@ -66,7 +66,9 @@ public static class TrainerCli
         var resume = new Option<string?>("--resume") { Description = "Run folder to continue from its last checkpoint (uses the run's own config)." };
         var runs = new Option<string?>("--runs") { Description = "Folder for run folders (default <home>/runs)." };
         var data = new Option<string?>("--data") { Description = "Train on this folder-per-identity set instead of the config's data (e.g. a `facegrains gallery export`)." };
-        var command = new Command("run", "Train a face embedder from a config; evaluates every epoch, checkpoints every epoch.") { config, resume, runs, data };
+        var epochs = new Option<int?>("--epochs") { Description = "Train this many epochs instead of the config's `epochs` (a quick check of a long recipe)." };
+        var stepsPerEpoch = new Option<int?>("--steps-per-epoch") { Description = "Steps per epoch instead of the config's `steps_per_epoch` (0 = one pass over the training images)." };
+        var command = new Command("run", "Train a face embedder from a config; evaluates every epoch, checkpoints every epoch.") { config, resume, runs, data, epochs, stepsPerEpoch };
         command.SetAction(parse =>
         {
             var json = parse.GetValue(Json);
@@ -75,6 +77,11 @@ public static class TrainerCli
             RunFolder folder;
             if (resumePath is not null)
             {
+                if (parse.GetValue(epochs) is not null || parse.GetValue(stepsPerEpoch) is not null)
+                {
+                    throw new ConfigException("--epochs and --steps-per-epoch set up a new run; a resumed run keeps the config it started with (its learning-rate schedule depends on them)");
+                }
+
                 folder = new RunFolder(Path.GetFullPath(resumePath));
                 cfg = TrainingConfig.Load(folder.Config);
             }
@@ -85,6 +92,13 @@ public static class TrainerCli
                 if (parse.GetValue(data) is { } other)
                 {
                     cfg = cfg with { Data = Path.GetFullPath(other) };
+                }
+
+                // The run folder keeps the config as run, overrides included, so --resume and the report read what happened.
+                if (parse.GetValue(epochs) is not null || parse.GetValue(stepsPerEpoch) is not null)
+                {
+                    cfg = cfg with { Epochs = parse.GetValue(epochs) ?? cfg.Epochs, StepsPerEpoch = parse.GetValue(stepsPerEpoch) ?? cfg.StepsPerEpoch };
+                    cfg.Validate($"{path} with --epochs/--steps-per-epoch");
                 }
 
                 folder = RunFolder.Create(parse.GetValue(runs) ?? FaceGrainsHome.Resolve(parse.GetValue(Home)).RunsDirectory, cfg.Name);
