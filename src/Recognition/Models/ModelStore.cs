@@ -108,7 +108,9 @@ public sealed class ModelStore
 
     /// <summary>
     /// Every version in the store, newest first. Folders written by an earlier manifest format are left out (see
-    /// <see cref="Get"/>). With a mirror, the versions of both, each then held by both.
+    /// <see cref="Get"/>). With a mirror, the versions of both: a version only the mirror holds is cached without its
+    /// ONNX file (a listing reads manifests and calibrations, not networks; <see cref="Get"/> fetches the ONNX file when
+    /// the version is used), and a version only the folder holds is added to the mirror.
     /// </summary>
     public IReadOnlyList<ModelVersion> List()
     {
@@ -118,7 +120,7 @@ public sealed class ModelStore
             var remote = Mirror.ListIds().ToHashSet(StringComparer.Ordinal);
             foreach (var id in remote.Where(id => !local.Contains(id) && id.Length == 64 && id.All(char.IsAsciiHexDigitLower)))
             {
-                Fetch(id);
+                Fetch(id, withOnnx: false);
             }
 
             foreach (var id in local.Where(id => !remote.Contains(id)))
@@ -159,7 +161,7 @@ public sealed class ModelStore
         var exact = Path.Combine(Root, idOrPrefix);
         if (idOrPrefix.Length == 64 && idOrPrefix.All(char.IsAsciiHexDigit) && File.Exists(Path.Combine(exact, ManifestFileName)))
         {
-            return Share(Load(exact));
+            return WithOnnx(Share(Load(exact)));
         }
 
         if (idOrPrefix.Length < 6)
@@ -172,13 +174,13 @@ public sealed class ModelStore
             var local = ListLocal().Where(v => v.Id.StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
             if (local.Count == 1)
             {
-                return Share(local[0]);
+                return WithOnnx(Share(local[0]));
             }
 
             var remote = Mirror.ListIds().Where(id => id.StartsWith(idOrPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
             if (local.Count == 0 && remote.Count == 1)
             {
-                return Fetch(remote[0]);
+                return Fetch(remote[0], withOnnx: true);
             }
         }
 
@@ -188,7 +190,7 @@ public sealed class ModelStore
             : [];
         return matches.Count switch
         {
-            1 => matches[0],
+            1 => WithOnnx(matches[0]),
             0 when earlier.Count > 0 => throw new ModelNotFoundException(
                 $"Model version '{idOrPrefix}' in {Root} was written by an earlier FaceGrains (manifest format < {ModelManifest.CurrentFormat}), whose ids did not cover the serving recipe. Import the model again (`facegrains models import-faceapi`); it gets a new id."),
             0 => throw new ModelNotFoundException($"No model version '{idOrPrefix}' in {Describe}. `facegrains models list` shows what is there."),
@@ -198,8 +200,15 @@ public sealed class ModelStore
 
     public bool TryFindByName(string name, out ModelVersion? version)
     {
-        version = List().FirstOrDefault(v => v.Manifest.Name == name);
+        version = Find(m => m.Name == name);
         return version is not null;
+    }
+
+    /// <summary>The newest version whose manifest matches, ready to use (its ONNX file fetched when only listed), or null.</summary>
+    public ModelVersion? Find(Func<ModelManifest, bool> match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        return List().FirstOrDefault(v => match(v.Manifest)) is { } found ? Get(found.Id) : null;
     }
 
     /// <summary>
@@ -291,8 +300,11 @@ public sealed class ModelStore
         return changed ? Load(dir) : version;
     }
 
-    /// <summary>Copies a version from the mirror into the folder (staged and renamed, as <see cref="Publish"/> writes).</summary>
-    private ModelVersion Fetch(string id)
+    /// <summary>
+    /// Copies a version from the mirror into the folder (staged and renamed, as <see cref="Publish"/> writes); without
+    /// <paramref name="withOnnx"/>, every file but the ONNX file (<see cref="WithOnnx"/> adds it on first use).
+    /// </summary>
+    private ModelVersion Fetch(string id, bool withOnnx)
     {
         var mirror = Mirror!;
         var manifest = mirror.ReadText(id, ManifestFileName) ?? throw new ModelNotFoundException($"Model version {id} is not in {mirror.Describe}.");
@@ -302,17 +314,15 @@ public sealed class ModelStore
         Directory.CreateDirectory(staging);
         try
         {
-            foreach (var file in mirror.ListFiles(id).Where(f => IsVersionFile(f) && f != ManifestFileName))
+            foreach (var file in mirror.ListFiles(id).Where(f => IsVersionFile(f) && f != ManifestFileName && (withOnnx || f != OnnxFileName)))
             {
                 mirror.Download(id, file, Path.Combine(staging, file));
             }
 
             var parsed = ModelManifest.FromJson(manifest);
-            var onnx = Path.Combine(staging, OnnxFileName);
-            var sha = File.Exists(onnx) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(onnx))) : "(missing)";
-            if (sha != parsed.OnnxSha256)
+            if (withOnnx)
             {
-                throw new InvalidDataException($"Model version {id} in {mirror.Describe} is damaged: its ONNX file's sha256 is {sha}, its manifest says {parsed.OnnxSha256}.");
+                CheckOnnx(id, Path.Combine(staging, OnnxFileName), parsed.OnnxSha256);
             }
 
             File.WriteAllText(Path.Combine(staging, ManifestFileName), manifest);
@@ -331,6 +341,44 @@ public sealed class ModelStore
         }
 
         return Load(dir);
+    }
+
+    /// <summary>A version ready to run: its ONNX file fetched from the mirror (and checked) when the folder holds only its manifest.</summary>
+    private ModelVersion WithOnnx(ModelVersion version)
+    {
+        if (File.Exists(version.OnnxPath))
+        {
+            return version;
+        }
+
+        if (Mirror is null)
+        {
+            throw new InvalidDataException($"Model version {version.ShortId} in {Root} has no {OnnxFileName}: publish or import it again.");
+        }
+
+        var temp = $"{version.OnnxPath}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Mirror.Download(version.Id, OnnxFileName, temp);
+            CheckOnnx(version.Id, temp, version.Manifest.OnnxSha256);
+            File.Move(temp, version.OnnxPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+
+        return version;
+    }
+
+    /// <summary>Refuses an ONNX file fetched from the mirror whose sha256 is not the one its manifest records.</summary>
+    private void CheckOnnx(string id, string path, string expectedSha256)
+    {
+        var sha = File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : "(missing)";
+        if (sha != expectedSha256)
+        {
+            throw new InvalidDataException($"Model version {id} in {Mirror!.Describe} is damaged: its ONNX file's sha256 is {sha}, its manifest says {expectedSha256}.");
+        }
     }
 
     /// <summary>A file that belongs to a version (not a temporary or hidden one).</summary>

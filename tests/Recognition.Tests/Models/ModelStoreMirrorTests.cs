@@ -51,8 +51,16 @@ public sealed class ModelStoreMirrorTests : IAsyncLifetime
         Assert.StartsWith(b.Root, fetched.OnnxPath, StringComparison.Ordinal);
         Assert.Equal([published.Id], b.List().Select(v => v.Id));
 
+        // A listing reads manifests, not networks: the ONNX file comes when the version is used.
+        var c = Store("c");
+        var listed = Assert.Single(c.List());
+        Assert.Equal(published.Id, listed.Id);
+        Assert.False(File.Exists(listed.OnnxPath));
+        Assert.Equal("onnx bytes", File.ReadAllText(c.Get(published.Id).OnnxPath));
+        Assert.Equal("onnx bytes", File.ReadAllText(Store("d").Find(m => m.Name == "shared")!.OnnxPath));
+
         // Another gallery (service id) of the same account sees none of it.
-        Assert.Empty(Store("c", serviceId: "other-gallery").List());
+        Assert.Empty(Store("other", serviceId: "other-gallery").List());
     }
 
     [RequiresAzuriteFact]
@@ -97,6 +105,13 @@ public sealed class ModelStoreMirrorTests : IAsyncLifetime
         var error = Assert.Throws<InvalidDataException>(() => b.Get(version.Id));
         Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(b.Root, version.Id)));
+
+        // Listed first (manifest only), then used: refused the same way, and no ONNX file is left behind.
+        var c = Store("c");
+        var listed = Assert.Single(c.List());
+        Assert.Contains("damaged", Assert.Throws<InvalidDataException>(() => c.Get(version.Id)).Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(listed.OnnxPath));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(listed.OnnxPath)!, "*.tmp"));
     }
 
     [Fact]
