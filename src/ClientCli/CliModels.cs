@@ -3,7 +3,6 @@ using FaceGrains.Recognition;
 using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Importers;
 using FaceGrains.Recognition.Models;
-using FaceGrains.Recognition.Storage;
 
 namespace FaceGrains.ClientCli;
 
@@ -16,7 +15,7 @@ public static class CliModels
     /// The home's model store; with FaceGrains__AzureStorage set, a cache of the cluster's blob container (the azure
     /// profile), so versions this command publishes or calibrates reach every silo.
     /// </summary>
-    public static ModelStore Store(ParseResult parse) => ModelStore.For(Home(parse), AzureStorageAccount.FromEnvironment());
+    public static ModelStore Store(ParseResult parse) => ModelStore.ForEnvironment(Home(parse));
 
     /// <summary>The version named by --model, or the imported face-api model (imported now if the store lacks it).</summary>
     public static ModelVersion Resolve(ParseResult parse, CommandOutput output)

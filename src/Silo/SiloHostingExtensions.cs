@@ -35,7 +35,7 @@ public static class SiloHostingExtensions
             sp.GetRequiredService<ModelStore>(), home, options.ImportDefaultModel, sp.GetRequiredService<ILogger<DefaultModelImport>>()));
         builder.UseOrleans(silo =>
         {
-            silo.UseProfile(options, home);
+            silo.UseProfile(options, home, account);
             silo.AddFaceGallery(gallery =>
             {
                 builder.Configuration.GetSection(GallerySection).Bind(gallery);

@@ -17,11 +17,11 @@ public static class SiloProfileExtensions
     public static string GrainStatePath(FaceGrainsHome home) => Path.Combine(home.Root, "grains.db");
 
     /// <summary>Clustering and grain storage for the chosen profile.</summary>
-    public static ISiloBuilder UseProfile(this ISiloBuilder silo, SiloOptions options, FaceGrainsHome home) => options.Profile switch
+    public static ISiloBuilder UseProfile(this ISiloBuilder silo, SiloOptions options, FaceGrainsHome home, AzureStorageAccount? account) => options.Profile switch
     {
         SiloProfile.Embedded => silo.UseEmbeddedProfile(options, home),
         SiloProfile.Cluster => silo.UseClusterProfile(options),
-        SiloProfile.Azure => silo.UseAzureProfile(options),
+        SiloProfile.Azure => silo.UseAzureProfile(options, account ?? throw new ArgumentNullException(nameof(account), "The azure profile needs its storage account.")),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Profile, "Unknown profile."),
     };
 
@@ -51,18 +51,16 @@ public static class SiloProfileExtensions
     /// versions (<see cref="BlobModelMirror"/>, the local model store a cache of it) in Blob storage. The account is
     /// checked before the silo joins (<see cref="AzureStorageCheck"/>).
     /// </summary>
-    public static ISiloBuilder UseAzureProfile(this ISiloBuilder silo, SiloOptions options)
+    public static ISiloBuilder UseAzureProfile(this ISiloBuilder silo, SiloOptions options, AzureStorageAccount account)
     {
-        var account = AzureStorageAccount.Parse(options.AzureStorage, options.ServiceId);
         silo.UseClusterEndpoints(options);
-        silo.UseAzureStorageClustering(o => o.TableServiceClient = account.Tables());
+        silo.UseAzureStorageClustering(o => o.TableServiceClient = account.Tables);
         silo.AddAzureTableGrainStorage(GalleryStorage.ProviderName, storage => storage.Configure<Serializer>((o, serializer) =>
         {
-            o.TableServiceClient = account.Tables();
+            o.TableServiceClient = account.Tables;
             o.DeleteStateOnClear = true;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
-        silo.Services.AddSingleton(account);
         silo.Services.AddSingleton<IFaceImageStore>(new BlobFaceImageStore(account));
         return silo;
     }

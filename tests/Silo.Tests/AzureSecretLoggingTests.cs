@@ -18,24 +18,10 @@ public sealed class AzureSecretLoggingTests(ITestOutputHelper output)
     {
         await using var azurite = await Azurite.StartAsync();
         var home = TestSilo.NewHome(sharedModels: false, withDefaultModel: true);
-        var http = TestSilo.FreePort();
-        var start = new ProcessStartInfo(StartupFailureTests.DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "facegrains-silo.dll"), "--FaceGrains:Profile=azure", $"--FaceGrains:Home={home}",
-            $"--FaceGrains:SiloPort={TestSilo.FreePort()}", $"--FaceGrains:GatewayPort={TestSilo.FreePort()}", $"--Urls=http://127.0.0.1:{http}",
-            "--Logging:LogLevel:Default=Debug", "--Logging:LogLevel:Microsoft.AspNetCore=Debug", "--Logging:LogLevel:Orleans=Debug",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var http = Loopback.FreePort();
+        var start = SiloProcess.StartInfo(
+            "--FaceGrains:Profile=azure", $"--FaceGrains:Home={home}", $"--Urls=http://127.0.0.1:{http}",
+            "--Logging:LogLevel:Default=Debug", "--Logging:LogLevel:Microsoft.AspNetCore=Debug", "--Logging:LogLevel:Orleans=Debug");
         start.Environment["FaceGrains__AzureStorage"] = azurite.ConnectionString;
         var log = new StringBuilder();
         using var process = new Process { StartInfo = start };

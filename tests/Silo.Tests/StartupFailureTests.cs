@@ -75,7 +75,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
             var (code, stderr) = await RunSilo(
                 null,
                 $"--FaceGrains:Home={home}",
-                $"--FaceGrains:SiloPort={(taken == "SiloPort" ? port : TestSilo.FreePort())}",
+                $"--FaceGrains:SiloPort={(taken == "SiloPort" ? port : Loopback.FreePort())}",
                 $"--Urls=http://127.0.0.1:{(taken == "Urls" ? port : 0)}");
             Assert.Equal(SiloApp.StartupError, code);
             var line = Assert.Single(Lines(stderr));
@@ -102,7 +102,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Azure_storage_that_does_not_answer_is_one_line_naming_the_endpoint_and_not_the_key()
     {
-        var port = TestSilo.FreePort();
+        var port = Loopback.FreePort();
         var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:Profile=azure", $"--FaceGrains:AzureStorage={Azurite.ConnectionStringFor(port, port, Azurite.AccountKey)}");
         Assert.Equal(SiloApp.StartupError, code);
         var line = Assert.Single(Lines(stderr));
@@ -125,27 +125,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
     /// <summary>Runs the built silo with free ports and no dashboard; <paramref name="path"/> replaces PATH when given.</summary>
     private async Task<(int ExitCode, string Stderr)> RunSilo(string? path, params string[] settings)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory, // beside its appsettings.json, as in src/Silo
-        };
-        string[] args =
-        [
-            Path.Combine(AppContext.BaseDirectory, "facegrains-silo.dll"),
-            $"--FaceGrains:SiloPort={TestSilo.FreePort()}",
-            $"--FaceGrains:GatewayPort={TestSilo.FreePort()}",
-            "--FaceGrains:Dashboard=false",
-            "--Urls=http://127.0.0.1:0",
-            .. settings,
-        ];
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = SiloProcess.StartInfo(settings);
         if (path is not null)
         {
             start.Environment["PATH"] = path;
@@ -168,12 +148,6 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"exit {process.ExitCode}\n--- stdout\n{await stdout}\n--- stderr\n{await stderr}");
         return (process.ExitCode, await stderr);
     }
-
-    /// <summary>The dotnet host running these tests, by full path, so that a PATH without npm (or anything) still runs it.</summary>
-    internal static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
-        : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath!
-        : throw new InvalidOperationException("cannot tell which dotnet runs the tests (no DOTNET_HOST_PATH)");
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

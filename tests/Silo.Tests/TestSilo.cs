@@ -68,8 +68,8 @@ public sealed class TestSilo : IAsyncDisposable
         string[] args =
         [
             $"--FaceGrains:Home={home}",
-            $"--FaceGrains:SiloPort={FreePort()}",
-            $"--FaceGrains:GatewayPort={FreePort()}",
+            $"--FaceGrains:SiloPort={Loopback.FreePort()}",
+            $"--FaceGrains:GatewayPort={Loopback.FreePort()}",
             "--FaceGrains:Dashboard=false",
             "--Urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
@@ -79,13 +79,6 @@ public sealed class TestSilo : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestSilo(app, home, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) });
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

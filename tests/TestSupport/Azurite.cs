@@ -54,7 +54,7 @@ public sealed class Azurite : IAsyncDisposable
     public static async Task<Azurite> StartAsync()
     {
         var folder = Directory.CreateTempSubdirectory("facegrains-azurite-").FullName;
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        int blob = Loopback.FreePort(), queue = Loopback.FreePort(), table = Loopback.FreePort();
         var azurite = new Azurite(Launch(folder, blob, queue, table), folder, blob, queue, table);
         await azurite.WaitListeningAsync();
         return azurite;
@@ -157,13 +157,6 @@ public sealed class Azurite : IAsyncDisposable
         {
             // Temporary folder: best effort.
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Signal(string signal)

@@ -34,6 +34,9 @@ public sealed class ModelStore
     /// <summary>Where versions are, for messages: the folder, and the mirror when there is one.</summary>
     public string Describe => Mirror is null ? Root : $"{Root} (cache of {Mirror.Describe})";
 
+    /// <summary>The store a command-line tool uses: <see cref="For"/> with the account of FaceGrains__AzureStorage, if set.</summary>
+    public static ModelStore ForEnvironment(FaceGrainsHome home) => For(home, Storage.AzureStorageAccount.FromEnvironment());
+
     /// <summary>The store of a data directory: <c>&lt;home&gt;/models</c>, mirrored to the account given (if any).</summary>
     public static ModelStore For(FaceGrainsHome home, Storage.AzureStorageAccount? account) =>
         new(home.ModelsDirectory, account is null ? null : new BlobModelMirror(account));

@@ -24,10 +24,12 @@ public sealed class AzureStorageAccount
     public const string DefaultServiceId = "facegrains";
 
     private readonly string connectionString;
+    private readonly Lazy<Azure.Data.Tables.TableServiceClient> tables;
 
     private AzureStorageAccount(string connectionString, BlobServiceClient blobs, string serviceId)
     {
         this.connectionString = connectionString;
+        tables = new(() => new(connectionString, new Azure.Data.Tables.TableClientOptions { Retry = { NetworkTimeout = NetworkTimeout } }));
         Blobs = blobs;
         ServiceId = serviceId;
         Endpoint = blobs.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
@@ -41,8 +43,8 @@ public sealed class AzureStorageAccount
 
     public BlobServiceClient Blobs { get; }
 
-    /// <summary>A client of the account's table service (Orleans clustering and grain state).</summary>
-    public Azure.Data.Tables.TableServiceClient Tables() => new(connectionString, new Azure.Data.Tables.TableClientOptions { Retry = { NetworkTimeout = NetworkTimeout } });
+    /// <summary>The account's table service (Orleans clustering and grain state share the one client).</summary>
+    public Azure.Data.Tables.TableServiceClient Tables => tables.Value;
 
     /// <summary>How long one storage request may take before the SDK gives up on it and retries.</summary>
     public static TimeSpan NetworkTimeout { get; } = TimeSpan.FromSeconds(30);

@@ -1,4 +1,3 @@
-using FaceGrains.Recognition.Storage;
 using System.CommandLine;
 using System.Text.Json;
 using FaceGrains.Recognition;
@@ -152,7 +151,7 @@ public static class TrainerCli
         command.SetAction(parse =>
         {
             var home = FaceGrainsHome.Resolve(parse.GetValue(Home));
-            var store = ModelStore.For(home, AzureStorageAccount.FromEnvironment());
+            var store = ModelStore.ForEnvironment(home);
             var id = parse.GetValue(model);
             var version = id is null ? FaceApiImporter.EnsureImported(store, home.CacheDirectory, Console.Error.WriteLine) : store.Get(id);
             List<(string, string)> faces;

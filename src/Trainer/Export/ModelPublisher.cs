@@ -1,4 +1,3 @@
-using FaceGrains.Recognition.Storage;
 using FaceGrains.Recognition;
 using FaceGrains.Recognition.Models;
 using FaceGrains.Trainer.Training;
@@ -17,7 +16,7 @@ public static class ModelPublisher
             throw new FileNotFoundException($"run '{run.Path}' has no export yet; run `facegrains-train export {run.Path}` first");
         }
 
-        var store = ModelStore.For(home, AzureStorageAccount.FromEnvironment());
+        var store = ModelStore.ForEnvironment(home);
         return store.Publish(File.ReadAllBytes(run.OnnxPath), ModelManifest.FromJson(File.ReadAllText(run.ManifestPath)));
     }
 }
