@@ -27,9 +27,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
         var home = Directory.CreateDirectory(Path.Combine(temp, "home")).FullName;
         var noNpm = Directory.CreateDirectory(Path.Combine(temp, "bin")).FullName;
         var (code, stderr) = await RunSilo(noNpm, $"--FaceGrains:Home={home}", $"--FaceGrains:ImportDefaultModel={importDefaultModel}");
-        Assert.Equal(SiloApp.StartupError, code);
-        var line = Assert.Single(Lines(stderr));
-        Assert.StartsWith("error: the default model is imported from npm (@vladmandic/face-api@1.7.15), but npm is not on PATH", line, StringComparison.Ordinal);
+        var line = OneErrorLine(code, stderr, "error: the default model is imported from npm (@vladmandic/face-api@1.7.15), but npm is not on PATH");
         Assert.Contains("apt-get install npm", line, StringComparison.Ordinal);
         Assert.EndsWith($"copy {Path.Combine(home, "models")}", line, StringComparison.Ordinal);
     }
@@ -44,9 +42,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
         File.WriteAllText(npm, "#!/bin/sh\necho 'npm ERR! code E404' >&2\necho 'npm ERR! 404 Not Found' >&2\nexit 1\n");
         File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         var (code, stderr) = await RunSilo(bin, $"--FaceGrains:Home={home}");
-        Assert.Equal(SiloApp.StartupError, code);
-        var line = Assert.Single(Lines(stderr));
-        Assert.StartsWith("error: the default model (@vladmandic/face-api@1.7.15) could not be imported: npm pack", line, StringComparison.Ordinal);
+        var line = OneErrorLine(code, stderr, "error: the default model (@vladmandic/face-api@1.7.15) could not be imported: npm pack");
         Assert.Contains("npm ERR! code E404 npm ERR! 404 Not Found", line, StringComparison.Ordinal);
     }
 
@@ -54,9 +50,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
     public async Task Bad_settings_are_one_line_naming_every_problem_and_exit_2()
     {
         var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:SiloPort=0", "--FaceGrains:MaxRequestLineBytes=10");
-        Assert.Equal(SiloApp.StartupError, code);
-        var line = Assert.Single(Lines(stderr));
-        Assert.StartsWith("error: bad settings: ", line, StringComparison.Ordinal);
+        var line = OneErrorLine(code, stderr, "error: bad settings: ");
         Assert.Contains("FaceGrains:SiloPort 0", line, StringComparison.Ordinal);
         Assert.Contains("FaceGrains:MaxRequestLineBytes 10", line, StringComparison.Ordinal);
     }
@@ -77,9 +71,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
                 $"--FaceGrains:Home={home}",
                 $"--FaceGrains:SiloPort={(taken == "SiloPort" ? port : Loopback.FreePort())}",
                 $"--Urls=http://127.0.0.1:{(taken == "Urls" ? port : 0)}");
-            Assert.Equal(SiloApp.StartupError, code);
-            var line = Assert.Single(Lines(stderr));
-            Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+            var line = OneErrorLine(code, stderr, "error: ");
             Assert.Contains("already in use", line, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("another silo", line, StringComparison.Ordinal);
         }
@@ -93,9 +85,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
     public async Task An_azure_connection_string_that_is_not_one_is_one_line_that_does_not_repeat_it()
     {
         var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:Profile=azure", "--FaceGrains:AzureStorage=AccountName=x;AccountKey=topsecretkey;Nonsense");
-        Assert.Equal(SiloApp.StartupError, code);
-        var line = Assert.Single(Lines(stderr));
-        Assert.StartsWith("error: bad settings: FaceGrains:AzureStorage is not an Azure Storage connection string", line, StringComparison.Ordinal);
+        var line = OneErrorLine(code, stderr, "error: bad settings: FaceGrains:AzureStorage is not an Azure Storage connection string");
         Assert.DoesNotContain("topsecretkey", stderr, StringComparison.Ordinal);
     }
 
@@ -104,9 +94,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
     {
         var port = Loopback.FreePort();
         var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:Profile=azure", $"--FaceGrains:AzureStorage={Azurite.ConnectionStringFor(port, port, Azurite.AccountKey)}");
-        Assert.Equal(SiloApp.StartupError, code);
-        var line = Assert.Single(Lines(stderr));
-        Assert.StartsWith($"error: no Azure Storage answered at http://127.0.0.1:{port}/devstoreaccount1", line, StringComparison.Ordinal);
+        var line = OneErrorLine(code, stderr, $"error: no Azure Storage answered at http://127.0.0.1:{port}/devstoreaccount1");
         Assert.DoesNotContain(Azurite.AccountKey, stderr, StringComparison.Ordinal);
     }
 
@@ -116,9 +104,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
         await using var azurite = await Azurite.StartAsync();
         var wrongKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
         var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:Profile=azure", $"--FaceGrains:AzureStorage={Azurite.ConnectionStringFor(azurite.BlobPort, azurite.TablePort, wrongKey)}");
-        Assert.Equal(SiloApp.StartupError, code);
-        var line = Assert.Single(Lines(stderr));
-        Assert.StartsWith($"error: Azure Storage at http://127.0.0.1:{azurite.BlobPort}/devstoreaccount1 refused the account key of FaceGrains:AzureStorage", line, StringComparison.Ordinal);
+        var line = OneErrorLine(code, stderr, $"error: Azure Storage at http://127.0.0.1:{azurite.BlobPort}/devstoreaccount1 refused the account key of FaceGrains:AzureStorage");
         Assert.DoesNotContain(wrongKey, stderr, StringComparison.Ordinal);
     }
 
@@ -147,6 +133,15 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
 
         output.WriteLine($"exit {process.ExitCode}\n--- stdout\n{await stdout}\n--- stderr\n{await stderr}");
         return (process.ExitCode, await stderr);
+    }
+
+    /// <summary>Exit code 2 and stderr of exactly one line starting with <paramref name="prefix"/>: that line.</summary>
+    private static string OneErrorLine(int code, string stderr, string prefix)
+    {
+        Assert.Equal(SiloApp.StartupError, code);
+        var line = Assert.Single(Lines(stderr));
+        Assert.StartsWith(prefix, line, StringComparison.Ordinal);
+        return line;
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
