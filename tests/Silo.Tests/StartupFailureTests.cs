@@ -99,6 +99,16 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
     }
 
     [RequiresAzuriteFact]
+    public async Task A_table_endpoint_where_nothing_answers_is_the_one_named_when_the_blob_endpoint_answers()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var port = Loopback.FreePort();
+        var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:Profile=azure", $"--FaceGrains:AzureStorage={Azurite.ConnectionStringFor(azurite.BlobPort, port, Azurite.AccountKey)}");
+        OneErrorLine(code, stderr, $"error: no Azure Storage answered at http://127.0.0.1:{port}/devstoreaccount1");
+        Assert.DoesNotContain(Azurite.AccountKey, stderr, StringComparison.Ordinal);
+    }
+
+    [RequiresAzuriteFact]
     public async Task A_wrong_azure_account_key_is_one_line_and_exit_2()
     {
         await using var azurite = await Azurite.StartAsync();

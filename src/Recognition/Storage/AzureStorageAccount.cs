@@ -113,6 +113,7 @@ public sealed class AzureStorageAccount
     {
         // One quick try: a start-up check should say what is wrong within seconds, not after the SDK's retries.
         var quick = new BlobServiceClient(connectionString, new BlobClientOptions { Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(200), NetworkTimeout = TimeSpan.FromSeconds(10) } });
+        var checking = Endpoint; // the service a failure is about: blob first, then table
         try
         {
             await quick.GetPropertiesAsync(cancellationToken);
@@ -123,24 +124,25 @@ public sealed class AzureStorageAccount
 
             // The table service has its own endpoint in the connection string.
             var tables = new Azure.Data.Tables.TableServiceClient(connectionString, new Azure.Data.Tables.TableClientOptions { Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(200), NetworkTimeout = TimeSpan.FromSeconds(10) } });
+            checking = tables.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
             await using var page = tables.QueryAsync(maxPerPage: 1, cancellationToken: cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
             await page.MoveNextAsync();
         }
         catch (RequestFailedException e) when (e.Status is 401 or 403)
         {
-            throw new AzureStorageUnavailableException($"Azure Storage at {Endpoint} refused the account key of {ConfigurationKey} ({e.Status} {e.ErrorCode}): check AccountName and AccountKey.", e);
+            throw new AzureStorageUnavailableException($"Azure Storage at {checking} refused the account key of {ConfigurationKey} ({e.Status} {e.ErrorCode}): check AccountName and AccountKey.", e);
         }
         catch (RequestFailedException e) when (e.Status == 0 || e.InnerException is System.Net.Http.HttpRequestException)
         {
-            throw new AzureStorageUnavailableException($"no Azure Storage answered at {Endpoint} ({OneLine(e.InnerException?.Message ?? e.Message)}): start it (scripts/azurite.sh) or correct the endpoints of {ConfigurationKey}.", e);
+            throw new AzureStorageUnavailableException($"no Azure Storage answered at {checking} ({OneLine(e.InnerException?.Message ?? e.Message)}): start it (scripts/azurite.sh) or correct the endpoints of {ConfigurationKey}.", e);
         }
         catch (RequestFailedException e)
         {
-            throw new AzureStorageUnavailableException($"Azure Storage at {Endpoint} refused the start-up check ({e.Status} {e.ErrorCode}).", e);
+            throw new AzureStorageUnavailableException($"Azure Storage at {checking} refused the start-up check ({e.Status} {e.ErrorCode}).", e);
         }
         catch (AggregateException e) when (e.InnerExceptions.All(x => x is RequestFailedException or System.Net.Http.HttpRequestException))
         {
-            throw new AzureStorageUnavailableException($"no Azure Storage answered at {Endpoint} ({OneLine(e.InnerExceptions[0].Message)}): start it (scripts/azurite.sh) or correct the endpoints of {ConfigurationKey}.", e);
+            throw new AzureStorageUnavailableException($"no Azure Storage answered at {checking} ({OneLine(e.InnerExceptions[0].Message)}): start it (scripts/azurite.sh) or correct the endpoints of {ConfigurationKey}.", e);
         }
     }
 
