@@ -1,4 +1,5 @@
 using FaceGrains.Grains.Interfaces;
+using FaceGrains.Silo.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
 
@@ -33,6 +34,12 @@ public static class GalleryApiExtensions
         builder.Services.AddExceptionHandler<GalleryExceptionHandler>();
         builder.Services.AddSingleton<GalleryStatus>();
         builder.Services.AddOpenApi();
+        // Placeholder until API keys land: both policies admit every request.
+        builder.Services.AddAuthorization(auth =>
+        {
+            auth.AddPolicy(ApiRoles.Admin, policy => policy.RequireAssertion(_ => true));
+            auth.AddPolicy(ApiRoles.Reader, policy => policy.RequireAssertion(_ => true));
+        });
         return builder;
     }
 
@@ -41,6 +48,7 @@ public static class GalleryApiExtensions
         var options = app.Services.GetRequiredService<SiloOptions>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthorization();
         app.MapOpenApi();
         if (options.Dashboard)
         {
