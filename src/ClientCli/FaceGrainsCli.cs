@@ -26,6 +26,7 @@ public static class FaceGrainsCli
         root.Subcommands.Add(DetectCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         return root;
     }
 }

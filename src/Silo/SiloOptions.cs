@@ -1,3 +1,4 @@
+using FaceGrains.Silo.Security;
 using Microsoft.Extensions.Options;
 
 namespace FaceGrains.Silo;
@@ -56,6 +57,18 @@ public sealed class SiloOptions
 
     /// <summary>Serve the Orleans Dashboard at /dashboard.</summary>
     public bool Dashboard { get; set; } = true;
+
+    /// <summary>
+    /// API keys by key id: role (admin or reader) and the SHA-256 of the key (<c>facegrains keys new</c>). None: the API is
+    /// open, which a silo allows only when it listens on loopback addresses alone (and says so in its banner).
+    /// </summary>
+    public Dictionary<string, ApiKeyOptions> ApiKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Rate limit per API key (per client address on an open silo): a burst beyond it is answered 429 with Retry-After.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>The audit log (JSON lines: forget, face removal, enrolment, model changes; who, when, what). Empty: &lt;home&gt;/audit.jsonl.</summary>
+    public string AuditLog { get; set; } = "";
 
     /// <summary>Reads and checks the section; a bad setting stops the start with every problem listed.</summary>
     public static SiloOptions From(IConfiguration configuration)

@@ -68,6 +68,35 @@ public sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             problems.Add($"FaceGrains:MaxFilesPerRequest {options.MaxFilesPerRequest} must be at least 1.");
         }
 
+        foreach (var (id, key) in options.ApiKeys)
+        {
+            if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                problems.Add($"FaceGrains:ApiKeys:{id} is not a key id (1–64 letters, digits, '-', '_' or '.').");
+            }
+
+            if (key.Role is not (Security.ApiRoles.Admin or Security.ApiRoles.Reader))
+            {
+                problems.Add($"FaceGrains:ApiKeys:{id}:Role '{key.Role}' is not admin or reader.");
+            }
+
+            if (!FaceGrains.Grains.Interfaces.ApiKeyHash.IsHash(key.Sha256))
+            {
+                problems.Add($"FaceGrains:ApiKeys:{id}:Sha256 must be the key's SHA-256 as 64 hex digits (facegrains keys new prints it), not the key itself.");
+            }
+        }
+
+        var duplicates = options.ApiKeys.GroupBy(k => k.Value.Sha256.ToLowerInvariant()).Where(g => g.Count() > 1).Select(g => string.Join(" and ", g.Select(k => k.Key)));
+        foreach (var ids in duplicates)
+        {
+            problems.Add($"FaceGrains:ApiKeys {ids} have the same Sha256: each key id needs its own key.");
+        }
+
+        if (options.RateLimit.PermitsPerSecond < 0 || options.RateLimit.Burst < 1)
+        {
+            problems.Add($"FaceGrains:RateLimit needs PermitsPerSecond ≥ 0 (0: off) and Burst ≥ 1 (got {options.RateLimit.PermitsPerSecond} and {options.RateLimit.Burst}).");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -17,6 +17,22 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
+    [Fact]
+    public void Keys_new_prints_a_key_once_with_the_settings_that_admit_it()
+    {
+        var (code, stdout, _) = Run("keys", "new", "ops", "--role", "admin", "--json");
+        Assert.Equal(0, code);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(stdout)!;
+        var key = json["key"]!.GetValue<string>();
+        Assert.StartsWith("fgk_", key, StringComparison.Ordinal);
+        Assert.Equal(FaceGrains.Grains.Interfaces.ApiKeyHash.Of(key), json["sha256"]!.GetValue<string>());
+        var environment = json["environment"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+        Assert.Equal(["FaceGrains__ApiKeys__ops__Role=admin", $"FaceGrains__ApiKeys__ops__Sha256={json["sha256"]}"], environment);
+        Assert.NotEqual(key, System.Text.Json.Nodes.JsonNode.Parse(Run("keys", "new", "ops", "--json").Stdout)!["key"]!.GetValue<string>());
+        Assert.Equal(CliErrors.UserError, Run("keys", "new", "has space").ExitCode);
+        Assert.NotEqual(0, Run("keys", "new", "ops", "--role", "owner").ExitCode);
+    }
+
     private (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => InProcessCli.Run(output, args);
 
     /// <summary>The test home holding the imported face-api model (imported once per machine).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FaceGrains.ClientCli.Gallery;
+using FaceGrains.Grains.Interfaces;
 using FaceGrains.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
@@ -61,6 +62,16 @@ public sealed class GalleryCliTests(ITestOutputHelper output) : IDisposable
         (code, stdout, _) = Run(["gallery", "show", "powell", .. at]);
         Assert.Equal(0, code);
         Assert.Equal(2, JsonNode.Parse(stdout)!["faces"]!.AsArray().Count);
+
+        // One JSON spelling: the command line writes the contracts as the REST API does (GalleryJson).
+        var view = await silo.Grains.GetGrain<IIdentityGrain>("powell").GetAsync();
+        Assert.True(JsonNode.DeepEquals(GalleryJson.ToNode(view), JsonNode.Parse(stdout)), stdout);
+        Assert.NotNull(JsonNode.Parse(stdout)!["faces"]![0]!["file_name"]);
+        (code, stdout, _) = Run(["gallery", "list", .. at]);
+        Assert.Equal(0, code);
+        var listed = JsonNode.Parse(stdout)!["identities"]!.AsArray().Single(i => i!["id"]!.GetValue<string>() == "powell")!;
+        Assert.Equal(2, listed["face_count"]!.GetValue<int>());
+        Assert.Null(listed["faces"]);
 
         Assert.Equal(CliErrors.UserError, Run(["verify", images[2], "nobody", .. at]).ExitCode);
         Assert.Equal(0, Run(["gallery", "forget", "powell", .. at]).ExitCode);

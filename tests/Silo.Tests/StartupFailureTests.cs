@@ -55,6 +55,28 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("FaceGrains:MaxRequestLineBytes 10", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://0.0.0.0:0")]
+    [InlineData("http://*:0")]
+    [InlineData("http://127.0.0.1:0;http://[::]:0")]
+    public async Task Listening_beyond_loopback_without_api_keys_is_one_line_and_exit_2(string urls)
+    {
+        var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", $"--Urls={urls}");
+        var line = OneErrorLine(code, stderr, "error: the API listens on ");
+        Assert.Contains("no API keys are configured", line, StringComparison.Ordinal);
+        Assert.Contains("facegrains keys new", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_api_key_given_in_place_of_its_hash_is_a_bad_setting()
+    {
+        var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:ApiKeys:ops:Role=admin", "--FaceGrains:ApiKeys:ops:Sha256=fgk_secret", "--FaceGrains:ApiKeys:app:Role=writer");
+        var line = OneErrorLine(code, stderr, "error: bad settings: ");
+        Assert.Contains("FaceGrains:ApiKeys:ops:Sha256 must be the key's SHA-256", line, StringComparison.Ordinal);
+        Assert.Contains("FaceGrains:ApiKeys:app:Role 'writer' is not admin or reader", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("fgk_secret", line, StringComparison.Ordinal);
+    }
+
     [RequiresModelTheory]
     [InlineData("SiloPort")]
     [InlineData("Urls")]

@@ -82,7 +82,7 @@ public static class EnrollFolderCommand
                 {
                     ["identities"] = work.Count,
                     ["images"] = total,
-                    ["accepted"] = accepted,
+                    ["accepted_count"] = accepted,
                     ["by_status"] = new JsonObject(byStatus.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                     ["failed_identities"] = new JsonArray(failures.Select(f => (JsonNode)new JsonObject { ["identity"] = f.Identity, ["error"] = f.Error }).ToArray()),
                     ["rejected"] = new JsonArray(problems.Select(p => (JsonNode)new JsonObject { ["identity"] = p.Identity, ["file"] = p.Outcome.FileName, ["status"] = StatusName(p.Outcome.Status), ["message"] = p.Outcome.Message }).ToArray()),

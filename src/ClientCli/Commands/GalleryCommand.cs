@@ -33,10 +33,7 @@ public static class GalleryCommand
                 new JsonObject
                 {
                     ["count"] = identities.Count,
-                    ["identities"] = new JsonArray(identities.Select(i => (JsonNode)new JsonObject
-                    {
-                        ["id"] = i.Id, ["display_name"] = i.DisplayName, ["faces"] = i.FaceCount, ["updated_utc"] = i.UpdatedUtc,
-                    }).ToArray()),
+                    ["identities"] = new JsonArray(identities.Select(i => GalleryJson.ToNode(i)).ToArray()),
                 },
                 console =>
                 {
@@ -66,20 +63,7 @@ public static class GalleryCommand
             var view = await gallery.Grains.GetGrain<IIdentityGrain>(identity).GetAsync()
                 ?? throw new InvalidOperationException($"no identity '{identity}' in the gallery.");
             output.Result(
-                new JsonObject
-                {
-                    ["id"] = view.Id,
-                    ["display_name"] = view.DisplayName,
-                    ["metadata"] = new JsonObject(view.Metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
-                    ["model_versions"] = new JsonArray(view.ModelVersions.Select(v => (JsonNode)v).ToArray()),
-                    ["created_utc"] = view.CreatedUtc,
-                    ["updated_utc"] = view.UpdatedUtc,
-                    ["faces"] = new JsonArray(view.Faces.Select(f => (JsonNode)new JsonObject
-                    {
-                        ["face_id"] = f.FaceId, ["file"] = f.FileName, ["bytes"] = f.SizeBytes, ["width"] = f.Width, ["height"] = f.Height,
-                        ["has_image"] = f.HasImage, ["enrolled_utc"] = f.EnrolledUtc,
-                    }).ToArray()),
-                },
+                GalleryJson.ToNode(view)!.AsObject(),
                 console =>
                 {
                     console.MarkupLine($"[bold]{Markup.Escape(view.Id)}[/] ({Markup.Escape(view.DisplayName)}), {view.Faces.Count} faces, model versions: {Markup.Escape(string.Join(", ", view.ModelVersions.Select(v => v.Length > 12 ? v[..12] : v)))}");

@@ -62,7 +62,7 @@ public static class IdentifyCommand
                 new JsonObject
                 {
                     ["answers"] = new JsonArray(answers.Select(a => (JsonNode)AnswerFormat.Json(a.Answer, a.Probe)).ToArray()),
-                    ["faces"] = faces.Count,
+                    ["face_count"] = faces.Count,
                     ["identified"] = faces.Count(f => f.Decision == IdentifyDecision.Identified),
                     ["no_correspondence"] = faces.Count(f => f.Decision == IdentifyDecision.NoCorrespondence),
                     ["rejected_probes"] = answers.Count(a => a.Answer.Rejection is not null),

@@ -35,7 +35,7 @@ public static class AnswerFormat
     {
         if (a.Rejection is { } rejection)
         {
-            yield return string.Join(',', Csv(probe), "", "", Csv($"rejected ({rejection.Status}): {rejection.Message}"), "", "", "");
+            yield return string.Join(',', Csv(probe), "", "", Csv($"rejected ({GalleryJson.ToNode(rejection.Status)}): {rejection.Message}"), "", "", "");
             yield break;
         }
 

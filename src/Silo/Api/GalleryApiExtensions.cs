@@ -2,6 +2,7 @@ using FaceGrains.Grains.Interfaces;
 using FaceGrains.Silo.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
+using Scalar.AspNetCore;
 
 namespace FaceGrains.Silo.Api;
 
@@ -33,13 +34,8 @@ public static class GalleryApiExtensions
         });
         builder.Services.AddExceptionHandler<GalleryExceptionHandler>();
         builder.Services.AddSingleton<GalleryStatus>();
-        builder.Services.AddOpenApi();
-        // Placeholder until API keys land: both policies admit every request.
-        builder.Services.AddAuthorization(auth =>
-        {
-            auth.AddPolicy(ApiRoles.Admin, policy => policy.RequireAssertion(_ => true));
-            auth.AddPolicy(ApiRoles.Reader, policy => policy.RequireAssertion(_ => true));
-        });
+        builder.Services.AddGalleryOpenApi();
+        builder.AddGallerySecurity(options);
         return builder;
     }
 
@@ -48,11 +44,12 @@ public static class GalleryApiExtensions
         var options = app.Services.GetRequiredService<SiloOptions>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthorization();
-        app.MapOpenApi();
+        app.UseGallerySecurity();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api", scalar => scalar.WithTitle("FaceGrains gallery API")).AllowAnonymous();
         if (options.Dashboard)
         {
-            app.MapOrleansDashboard(routePrefix: "/dashboard");
+            app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiRoles.Admin);
         }
 
         app.MapGalleryEndpoints();
@@ -64,8 +61,18 @@ public static class GalleryApiExtensions
     private static async Task LogBannerAsync(WebApplication app, SiloOptions options)
     {
         app.Logger.LogInformation(
-            "FaceGrains silo is up ({Profile} profile, gateway port {Gateway}); API at {Urls} (OpenAPI: /openapi/v1.json{Dashboard})",
+            "FaceGrains silo is up ({Profile} profile, gateway port {Gateway}); API at {Urls} (OpenAPI: /openapi/v1.json, API page: /api{Dashboard})",
             options.Profile, options.GatewayPort, string.Join(", ", app.Urls), options.Dashboard ? ", dashboard: /dashboard" : "");
+        var ring = app.Services.GetRequiredService<ApiKeyRing>();
+        if (ring.IsOpen)
+        {
+            app.Logger.LogWarning("{Access}", GallerySecurityExtensions.Describe(ring));
+        }
+        else
+        {
+            app.Logger.LogInformation("{Access}; audit log: {AuditLog}", GallerySecurityExtensions.Describe(ring), app.Services.GetRequiredService<AuditLog>().Path);
+        }
+
         try
         {
             var status = await app.Services.GetRequiredService<GalleryStatus>().GetAsync(app.Lifetime.ApplicationStopping);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Recognition.Models;
+using FaceGrains.Silo.Security;
 
 namespace FaceGrains.Silo.Api;
 
@@ -9,7 +10,7 @@ public static class GalleryEndpoints
 {
     public static IEndpointRouteBuilder MapGalleryEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", Health).WithSummary("Liveness, the model version served with its recipe, and the identification operating point (target FPIR, threshold at the current gallery size, calibration source).");
+        routes.MapGet("/health", Health).AllowAnonymous().WithTags("health").WithSummary("Liveness, the model version served with its recipe, and the identification operating point (target FPIR, threshold at the current gallery size, calibration source).");
         routes.MapModelEndpoints();
 
         var identities = routes.MapGroup("/identities").WithTags("identities");
@@ -21,10 +22,16 @@ public static class GalleryEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireAuthorization(ApiRoles.Admin)
+            .AddEndpointFilter(new Audited("enrol", "id"))
+            .WithMultipartForm("One file part per photo.", ("display_name", "The person's name as shown in answers (kept when omitted)."), AlignedField)
+            .WithQueryParameter(AlignedQuery)
             .WithSummary("Enrol photos (multipart file parts) under an identity: the largest face of each, detected, quality-checked and aligned; optional form field display_name; aligned=true for images that are aligned face chips already.");
-        identities.MapGet("/", ListIdentities).Produces<IReadOnlyList<IdentitySummary>>().WithSummary("Every identity, ordered by id.");
-        identities.MapGet("/{id}", GetIdentity).Produces<IdentityView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One identity and its faces.");
+        identities.MapGet("/", ListIdentities).Produces<IReadOnlyList<IdentitySummary>>().RequireAuthorization(ApiRoles.Reader).WithSummary("Every identity, ordered by id.");
+        identities.MapGet("/{id}", GetIdentity).Produces<IdentityView>().ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(ApiRoles.Reader).WithSummary("One identity and its faces.");
         identities.MapDelete("/{id}", Forget).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(ApiRoles.Admin)
+            .AddEndpointFilter(new Audited("forget", "id"))
             .WithSummary("Forget an identity: faces, stored images, embeddings, shard rows.");
 
         routes.MapPost("/identify", Identify)
@@ -35,6 +42,12 @@ public static class GalleryEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithTags("search")
+            .RequireAuthorization(ApiRoles.Reader)
+            .WithMultipartForm("One file part per probe photo; every face in each is answered.", AlignedField)
+            .WithQueryParameter(new("target_fpir", "number", "Operating point: the false-positive identification rate to hold at the gallery's size (0 < rate < 1). Default: the silo's configured target."))
+            .WithQueryParameter(new("threshold", "number", "Operating point as a raw cosine threshold in [-1, 1], instead of target_fpir."))
+            .WithQueryParameter(new("candidates", "integer", "How many candidates to list per face (1–100)."))
+            .WithQueryParameter(AlignedQuery)
             .WithSummary("Open-set identification of every face in each probe photo: box, five points, quality, decision (an identity or no-correspondence), candidates. Query: target_fpir or threshold, candidates, aligned.");
         routes.MapPost("/verify", Verify)
             .Accepts<IFormFileCollection>("multipart/form-data")
@@ -43,9 +56,20 @@ public static class GalleryEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithTags("search")
+            .RequireAuthorization(ApiRoles.Reader)
+            .WithMultipartForm("Two file parts (compared with each other), or one file part and the field identity.", ("identity", "An enrolled identity id to verify the one image against."), AlignedField)
+            .WithQueryParameter(new("target_fmr", "number", "Operating point: the false-match rate to hold (0 < rate < 1). Default: the silo's configured target."))
+            .WithQueryParameter(new("threshold", "number", "Operating point as a raw cosine threshold in [-1, 1], instead of target_fmr."))
+            .WithQueryParameter(AlignedQuery)
             .WithSummary("1:1 verification of the largest face of each image: two image parts, or one image part and the form field identity. Query: target_fmr or threshold, aligned.");
         return routes;
     }
+
+    private static readonly (string Name, string Description) AlignedField =
+        ("aligned", "true when the images are aligned face chips already (detection skipped); as the query parameter.");
+
+    private static readonly QueryParameterDoc AlignedQuery =
+        new("aligned", "boolean", "true when the images are aligned face chips already (detection skipped). Default false.");
 
     /// <summary>The body of a successful identification: one answer per probe image, each with one answer per face.</summary>
     public sealed record IdentifyResponse(IReadOnlyList<ProbeAnswer> Answers);
