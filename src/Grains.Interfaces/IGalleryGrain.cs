@@ -8,6 +8,10 @@ public interface IGalleryGrain : IGrainWithIntegerKey
     [Alias("ListIdentities")]
     Task<IReadOnlyList<IdentitySummary>> ListIdentitiesAsync();
 
+    /// <summary>One page of identities in id order (after the request's cursor, matching its search).</summary>
+    [Alias("ListIdentitiesPage")]
+    Task<IdentityPage> ListIdentitiesAsync(IdentityPageRequest request);
+
     /// <summary>Shard by shard statistics of the active model version and the default threshold at the current size.</summary>
     [Alias("GetStats")]
     Task<GalleryStats> GetStatsAsync();

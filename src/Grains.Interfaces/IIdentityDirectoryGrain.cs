@@ -15,4 +15,8 @@ public interface IIdentityDirectoryGrain : IGrainWithIntegerKey
 
     [Alias("List")]
     Task<IReadOnlyList<IdentitySummary>> ListAsync();
+
+    /// <summary>This partition's first identities of a listing page: at most <c>Limit + 1</c> (so the caller knows whether more follow), in id order.</summary>
+    [Alias("ListPage")]
+    Task<IReadOnlyList<IdentitySummary>> ListPageAsync(IdentityPageRequest request);
 }

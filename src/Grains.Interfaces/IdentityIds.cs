@@ -70,4 +70,7 @@ public static class IdentityIds
     /// <summary>The id as the gallery keys it: its NFC form. Throws <see cref="ArgumentException"/> when <see cref="Problem"/> is not null.</summary>
     public static string Normalize(string id) =>
         Problem(id) is { } problem ? throw new ArgumentException(problem, nameof(id)) : UnicodeNfc.Normalize(id);
+
+    /// <summary>Search text as listings compare it with ids and names: trimmed, NFC (so a decomposed "é" finds "José").</summary>
+    public static string NormalizeSearch(string text) => UnicodeNfc.Normalize(text.Trim());
 }

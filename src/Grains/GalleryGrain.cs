@@ -15,6 +15,14 @@ public sealed class GalleryGrain(ModelCatalog catalog, ModelRegistryCache regist
         return await IdentityDirectory.ListAllAsync(GrainFactory);
     }
 
+    public Task<IdentityPage> ListIdentitiesAsync(IdentityPageRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.Limit, IdentityPageRequest.MaxLimit);
+        return IdentityDirectory.ListPageAsync(GrainFactory, request);
+    }
+
     public async Task<GalleryStats> GetStatsAsync()
     {
         var model = await catalog.GetAsync(await registry.ActiveAsync());

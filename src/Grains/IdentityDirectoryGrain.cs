@@ -26,6 +26,17 @@ public sealed class IdentityDirectoryGrain(
         }
     }
 
+    public Task<IReadOnlyList<IdentitySummary>> ListPageAsync(IdentityPageRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var after = request.After is { } cursor ? IdentityPageRequest.IdOfCursor(cursor) : null;
+        return Task.FromResult<IReadOnlyList<IdentitySummary>>(state.State.Identities.Values
+            .Where(i => (after is null || string.CompareOrdinal(i.Id, after) > 0) && request.Matches(i))
+            .OrderBy(i => i.Id, StringComparer.Ordinal)
+            .Take(request.Limit + 1)
+            .ToList());
+    }
+
     public Task<IReadOnlyList<IdentitySummary>> ListAsync() =>
         Task.FromResult<IReadOnlyList<IdentitySummary>>(state.State.Identities.Values.OrderBy(i => i.Id, StringComparer.Ordinal).ToList());
 }

@@ -23,28 +23,40 @@ public static class GalleryCommand
 
     private static Command List()
     {
-        var command = new Command("list", "Every identity, ordered by id.");
+        var limit = new Option<int>("--limit") { Description = $"Identities per page (1–{IdentityPageRequest.MaxLimit}).", DefaultValueFactory = _ => IdentityPageRequest.DefaultLimit };
+        var after = new Option<string?>("--after") { Description = "The next_cursor a previous page printed." };
+        var search = new Option<string?>("--search") { Description = "Only identities whose id or display name contains this text (case-insensitive)." };
+        var command = new Command("list", "One page of identities in id order (as GET /identities): --limit, --after <cursor>, --search <text>.") { limit, after, search };
         command.SetAction(async (parse, _) =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var request = new IdentityPageRequest(parse.GetValue(after), parse.GetValue(limit), parse.GetValue(search) is { Length: > 0 } text ? IdentityIds.NormalizeSearch(text) : null);
+            if (request.Limit is < 1 or > IdentityPageRequest.MaxLimit)
+            {
+                throw new FormatException($"--limit must be from 1 to {IdentityPageRequest.MaxLimit} (got {request.Limit}).");
+            }
+
+            if (request.After is { } cursor && IdentityPageRequest.IdOfCursor(cursor) is null)
+            {
+                throw new FormatException($"--after must be the next_cursor of a previous page (got '{cursor}').");
+            }
+
             await using var gallery = await GalleryConnection.OpenAsync(parse);
-            var identities = await gallery.Grains.GetGrain<IGalleryGrain>(0).ListIdentitiesAsync();
+            var page = await gallery.Grains.GetGrain<IGalleryGrain>(0).ListIdentitiesAsync(request);
             output.Result(
-                new JsonObject
-                {
-                    ["count"] = identities.Count,
-                    ["identities"] = new JsonArray(identities.Select(i => GalleryJson.ToNode(i)).ToArray()),
-                },
+                GalleryJson.ToNode(page)!.AsObject(),
                 console =>
                 {
                     var table = new Table().AddColumns("id", "display name", "faces", "updated (UTC)");
-                    foreach (var i in identities)
+                    foreach (var i in page.Identities)
                     {
                         table.AddRow(Markup.Escape(i.Id), Markup.Escape(i.DisplayName), i.FaceCount.ToString(CultureInfo.InvariantCulture), i.UpdatedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
                     }
 
                     console.Write(table);
-                    console.MarkupLine($"{identities.Count} identities");
+                    console.MarkupLine(page.NextCursor is { } next
+                        ? $"{page.Identities.Count} identities; next page: --after {Markup.Escape(next)}"
+                        : $"{page.Identities.Count} identities (last page)");
                 });
             return 0;
         });
@@ -109,20 +121,10 @@ public static class GalleryCommand
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
             await using var gallery = await GalleryConnection.OpenAsync(parse);
             var stats = await gallery.Grains.GetGrain<IGalleryGrain>(0).GetStatsAsync();
+            var payload = GalleryJson.ToNode(stats)!.AsObject();
+            payload["silos"] = stats.Shards.Select(s => s.Silo).Distinct().Count();
             output.Result(
-                new JsonObject
-                {
-                    ["model_version"] = stats.ModelVersion,
-                    ["identities"] = stats.IdentityCount,
-                    ["rows"] = stats.Rows,
-                    ["threshold"] = stats.DefaultThreshold.Threshold,
-                    ["threshold_reason"] = stats.DefaultThreshold.Reason,
-                    ["silos"] = stats.Shards.Select(s => s.Silo).Distinct().Count(),
-                    ["shards"] = new JsonArray(stats.Shards.Select(s => (JsonNode)new JsonObject
-                    {
-                        ["shard"] = s.Shard, ["identities"] = s.IdentityCount, ["rows"] = s.Rows, ["dimension"] = s.Dimension, ["silo"] = s.Silo,
-                    }).ToArray()),
-                },
+                payload,
                 console =>
                 {
                     console.MarkupLine($"model {Markup.Escape(stats.ModelVersion.Length > 12 ? stats.ModelVersion[..12] : stats.ModelVersion)}: {stats.IdentityCount} identities, {stats.Rows} rows");

@@ -27,7 +27,14 @@ public static class GalleryEndpoints
             .WithMultipartForm("One file part per photo.", ("display_name", "The person's name as shown in answers (kept when omitted)."), AlignedField)
             .WithQueryParameter(AlignedQuery)
             .WithSummary("Enrol photos (multipart file parts) under an identity: the largest face of each, detected, quality-checked and aligned; optional form field display_name; aligned=true for images that are aligned face chips already.");
-        identities.MapGet("/", ListIdentities).Produces<IReadOnlyList<IdentitySummary>>().RequireAuthorization(ApiRoles.Reader).WithSummary("Every identity, ordered by id.");
+        identities.MapGet("/", ListIdentities).Produces<IdentityPage>().ProducesProblem(StatusCodes.Status400BadRequest).RequireAuthorization(ApiRoles.Reader)
+            .WithQueryParameter(new("limit", "integer", $"Identities per page, 1–{IdentityPageRequest.MaxLimit} (default {IdentityPageRequest.DefaultLimit})."))
+            .WithQueryParameter(new("after", "string", "The next_cursor of the previous page (omit for the first page)."))
+            .WithQueryParameter(new("q", "string", "Only identities whose id or display name contains this text (case-insensitive)."))
+            .WithSummary("One page of identities in id order: identities (id, display name, face count, updated) and next_cursor (null on the last page).");
+        routes.MapGet("/gallery/stats", async (IGrainFactory grains) => Results.Ok(await grains.GetGrain<IGalleryGrain>(0).GetStatsAsync()))
+            .Produces<GalleryStats>().RequireAuthorization(ApiRoles.Reader).WithTags("identities")
+            .WithSummary("The active version's gallery: identity count, rows, each shard's identities, rows, dimension and silo, and the default identification threshold now.");
         identities.MapGet("/{id}", GetIdentity).Produces<IdentityView>().ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(ApiRoles.Reader).WithSummary("One identity and its faces.");
         identities.MapDelete("/{id}", Forget).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(ApiRoles.Admin)
@@ -138,8 +145,24 @@ public static class GalleryEndpoints
             : Problems.Unprocessable("No face enrolled", $"No face enrolled under '{id}': {reasons}", extensions);
     }
 
-    private static async Task<IResult> ListIdentities(IGrainFactory grains) =>
-        Results.Ok(await grains.GetGrain<IGalleryGrain>(0).ListIdentitiesAsync());
+    private static async Task<IResult> ListIdentities(HttpRequest request, IGrainFactory grains)
+    {
+        var limit = IdentityPageRequest.DefaultLimit;
+        if (request.Query.TryGetValue("limit", out var l)
+            && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > IdentityPageRequest.MaxLimit))
+        {
+            return Problems.BadRequest("Bad limit", $"limit must be a whole number from 1 to {IdentityPageRequest.MaxLimit} (got '{l}').");
+        }
+
+        var after = request.Query.TryGetValue("after", out var a) && !string.IsNullOrEmpty(a) ? a.ToString() : null;
+        if (after is not null && IdentityPageRequest.IdOfCursor(after) is null)
+        {
+            return Problems.BadRequest("Bad cursor", $"after must be the next_cursor of a previous page (got '{after}').");
+        }
+
+        var search = request.Query.TryGetValue("q", out var q) && !string.IsNullOrWhiteSpace(q) ? IdentityIds.NormalizeSearch(q.ToString()) : null;
+        return Results.Ok(await grains.GetGrain<IGalleryGrain>(0).ListIdentitiesAsync(new IdentityPageRequest(after, limit, search)));
+    }
 
     private static async Task<IResult> GetIdentity(string id, IGrainFactory grains)
     {

@@ -166,7 +166,7 @@ public sealed class AzureClusterTests(ITestOutputHelper output)
 
             output.WriteLine($"refused enrolments all accepted {recovery.Elapsed.TotalSeconds:F1} s after the outage");
 
-            var listed = await silo.Http.GetFromJsonAsync<JsonElement>("/identities");
+            var listed = (await silo.Http.GetFromJsonAsync<JsonElement>("/identities")).GetProperty("identities");
             Assert.Equal(people.Count, listed.GetArrayLength());
             Assert.StartsWith("identified", await Answer(silo, people[^1], 0), StringComparison.Ordinal);
         }

@@ -161,7 +161,7 @@ public sealed class BadRequestTests(BadRequestTests.Fixture fixture) : IClassFix
     }
 
     private async Task<List<string>> IdentityIdsInGallery() =>
-        (await Http.GetFromJsonAsync<JsonElement>("/identities")).EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList();
+        (await Http.GetFromJsonAsync<JsonElement>("/identities")).GetProperty("identities").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList();
 
     private static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detailContains)
     {

@@ -33,7 +33,7 @@ public sealed class EmbeddedRestartTests
             Assert.True(File.Exists(Path.Combine(home, "grains.db")));
             await using (var silo = await TestSilo.StartAsync(home))
             {
-                var list = await silo.Http.GetFromJsonAsync<JsonElement>("/identities");
+                var list = (await silo.Http.GetFromJsonAsync<JsonElement>("/identities")).GetProperty("identities");
                 Assert.Equal(People.Order(StringComparer.Ordinal), list.EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
                 Assert.Equal(before, await Identify(silo));
             }

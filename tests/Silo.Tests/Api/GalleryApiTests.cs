@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FaceGrains.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace FaceGrains.Silo.Tests.Api;
@@ -128,12 +129,51 @@ public sealed class GalleryApiTests(GalleryApiTests.Fixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var view = await Http.GetFromJsonAsync<JsonElement>("/identities/powell");
         Assert.Equal("Colin Powell", view.GetProperty("display_name").GetString());
-        var list = await Http.GetFromJsonAsync<JsonElement>("/identities");
+        var list = (await Http.GetFromJsonAsync<JsonElement>("/identities")).GetProperty("identities");
         Assert.Contains(list.EnumerateArray(), i => i.GetProperty("id").GetString() == "powell");
         Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync("/identities/powell")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/identities/powell")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/health")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task The_identity_listing_is_paged_by_cursor_and_searchable()
+    {
+        var grains = fixture.Silo!.Services.GetRequiredService<Orleans.IGrainFactory>();
+        var random = new Random(5);
+        var ids = Enumerable.Range(0, 25).Select(i => $"page-{i:D2}").ToList();
+        foreach (var id in ids)
+        {
+            var vector = Enumerable.Range(0, 128).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            var name = id == "page-07" ? "Zoë Quartermaine" : $"Person {id}";
+            await grains.GetGrain<FaceGrains.Grains.Interfaces.IIdentityGrain>(id).EnrollEmbeddingsAsync(new([new("v", vector)], DisplayName: name));
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await Http.GetFromJsonAsync<JsonElement>($"/identities?q=page-&limit=10{(cursor is null ? "" : $"&after={cursor}")}");
+            seen.AddRange(page.GetProperty("identities").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            Assert.Equal(1, page.GetProperty("identities")[0].GetProperty("face_count").GetInt32());
+            cursor = page.GetProperty("next_cursor").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+        Assert.Equal(3, pages);
+        Assert.Equal(ids, seen);
+
+        var byName = await Http.GetFromJsonAsync<JsonElement>("/identities?q=" + Uri.EscapeDataString("ZOE\u0308 q")); // decomposed, other case
+        Assert.Equal("page-07", Assert.Single(byName.GetProperty("identities").EnumerateArray().ToList()).GetProperty("id").GetString());
+
+        await AssertProblem(await Http.GetAsync("/identities?limit=0"), HttpStatusCode.BadRequest, "limit must be a whole number from 1 to 1000");
+        await AssertProblem(await Http.GetAsync("/identities?after=***"), HttpStatusCode.BadRequest, "next_cursor");
+
+        var stats = await Http.GetFromJsonAsync<JsonElement>("/gallery/stats");
+        Assert.True(stats.GetProperty("identity_count").GetInt32() >= 25);
+        Assert.Equal(4, stats.GetProperty("shards").GetArrayLength());
     }
 
     private async Task<int> FaceCount(string id) =>

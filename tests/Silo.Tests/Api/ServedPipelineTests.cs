@@ -61,7 +61,7 @@ public sealed class ServedPipelineTests(ServedPipelineTests.Fixture fixture, ITe
         var threshold = answers[0].GetProperty("threshold");
         output.WriteLine(threshold.GetProperty("reason").GetString());
         Assert.Equal("shipped", threshold.GetProperty("source").GetString());
-        Assert.Equal((await Http.GetFromJsonAsync<JsonElement>("/identities")).GetArrayLength(), threshold.GetProperty("gallery_size").GetInt32());
+        Assert.Equal((await Http.GetFromJsonAsync<JsonElement>("/identities")).GetProperty("identities").GetArrayLength(), threshold.GetProperty("gallery_size").GetInt32());
         Assert.Equal(0.01, threshold.GetProperty("target_fpir").GetDouble());
         Assert.True(threshold.GetProperty("impostor_scores").GetInt64() > 10_000_000);
 
