@@ -45,32 +45,3 @@ public sealed class AuditLog : IDisposable
 
     private static readonly JsonSerializerOptions LineOptions = GalleryJson.Configure(new JsonSerializerOptions { WriteIndented = false });
 }
-
-/// <summary>
-/// Records a route's call in the audit log once it has answered: <c>.AddEndpointFilter(new Audited("forget", "id"))</c>
-/// names the action and the route values that say what it acted on.
-/// </summary>
-public sealed class Audited(string action, params string[] targetRouteValues) : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        object? result = null;
-        var status = StatusCodes.Status500InternalServerError;
-        try
-        {
-            result = await next(context);
-            status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
-            return result;
-        }
-        finally
-        {
-            var target = string.Join("/", targetRouteValues.Select(v => http.Request.RouteValues[v]?.ToString() ?? ""));
-            var detail = result is IValueHttpResult { Value: EnrollmentResult enrolled }
-                ? $"{enrolled.AcceptedCount} accepted, {enrolled.Faces.Count(f => f.Status == FaceStatus.Duplicate)} duplicate, {enrolled.RejectedCount} refused"
-                : null;
-            http.RequestServices.GetRequiredService<AuditLog>().Write(new AuditLog.Entry(
-                DateTimeOffset.UtcNow, http.User.Identity?.Name ?? "?", action, target, status, http.Connection.RemoteIpAddress?.ToString(), detail));
-        }
-    }
-}
