@@ -26,6 +26,7 @@ public static class GalleryEndpoints
         identities.MapGet("/{id}", GetIdentity).Produces<IdentityView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One identity and its faces.");
         identities.MapDelete("/{id}", Forget).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Forget an identity: faces, stored images, embeddings, shard rows.");
+        identities.MapFaceEndpoints();
 
         routes.MapPost("/identify", Identify)
             .Accepts<IFormFileCollection>("multipart/form-data")
