@@ -1,6 +1,7 @@
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Silo.Security;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.FileProviders;
 using Orleans.Dashboard;
 
 namespace FaceGrains.Silo.Api;
@@ -48,6 +49,10 @@ public static class GalleryApiExtensions
         var options = app.Services.GetRequiredService<SiloOptions>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The web page (wwwroot, embedded in the assembly so every host and test serves the same files): / is index.html.
+        var page = new EmbeddedFileProvider(typeof(GalleryApiExtensions).Assembly, "FaceGrains.Silo.wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
         app.UseAuthorization();
         app.MapOpenApi();
         if (options.Dashboard)
