@@ -105,6 +105,7 @@ const facePath = (id, faceId, what) => `/identities/${encodeURIComponent(id)}/fa
 const pct = (x) => (x === null || x === undefined) ? "—" : `${(x * 100).toFixed(2)} %`;
 const num = (x, d = 4) => (x === null || x === undefined) ? "—" : Number(x).toFixed(d);
 const short = (v) => (v || "").slice(0, 12);
+const rate = (x) => (x === null || x === undefined) ? "—" : Number(x).toPrecision(3);
 
 async function busy(button, work) {
   button.disabled = true;
@@ -151,6 +152,7 @@ function showTab() {
   if (name === "gallery") loadGallery();
   if (name === "models") loadModels();
   if (name !== "models") stopMigrationPolling();
+  refreshHealth();
 }
 window.addEventListener("hashchange", showTab);
 
@@ -292,9 +294,8 @@ async function renderIdentify(file, answer) {
   const t = answer.threshold;
   const op = health && health.identify;
   $("identify-operating").textContent = t
-    ? `Operating point: threshold ${num(t.threshold)} (source: ${t.source}` + (t.calibration ? `, ${t.calibration}` : "") + `), ` +
-      `target FPIR ${t.target_fpir ?? "—"}` + (t.target_fmr != null ? `, target FMR ${t.target_fmr}` : "") +
-      `, gallery N = ${t.gallery_size}, expected FPIR ${t.expected_fpir ?? "—"}; model ${short(answer.model_version)}. ${t.reason}` +
+    ? `Operating point: threshold ${num(t.threshold)} (source: ${t.source}), target FPIR ${t.target_fpir ?? "—"}` +
+      `, gallery N = ${t.gallery_size}, expected FPIR ${rate(t.expected_fpir)}; model ${short(answer.model_version)}. ${t.reason}` +
       (op ? ` · Silo default now: threshold ${num(op.threshold)} (${op.source}) at target FPIR ${op.target_fpir ?? "—"}.` : "")
     : "";
   if (answer.rejection) {
@@ -322,9 +323,10 @@ async function renderIdentify(file, answer) {
     const height = stroke * 7 + 10;
     const top = b.y - height >= 0 ? b.y - height : b.y + b.height;
     g.fillStyle = color;
-    g.fillRect(b.x - stroke / 2, top, width, height);
+    const left = Math.max(0, Math.min(b.x - stroke / 2, canvas.width - width)); // keep the label inside the photo
+    g.fillRect(left, top, width, height);
     g.fillStyle = "#000";
-    g.fillText(text, b.x + stroke / 2, top + height - stroke);
+    g.fillText(text, left + stroke, top + height - stroke);
   }
   canvas.hidden = false;
 
@@ -520,17 +522,23 @@ async function modelAction(button, path, done) {
   const problem = $("models-problem");
   clearProblem(problem);
   $("models-notice").hidden = true;
+  let refused = null;
   await busy(button, async () => {
     try {
       await api("POST", path);
-      $("models-notice").textContent = done;
-      $("models-notice").hidden = false;
     } catch (e) {
-      showProblem(problem, e);
+      refused = e;
     }
   });
+  // Refresh first (it clears the problem box), then say what happened.
   await loadModels();
   refreshHealth();
+  if (refused) {
+    showProblem(problem, refused);
+  } else {
+    $("models-notice").textContent = done;
+    $("models-notice").hidden = false;
+  }
 }
 
 $("models-refresh").addEventListener("click", loadModels);
