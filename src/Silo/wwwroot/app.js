@@ -286,10 +286,6 @@ $("identify-form").addEventListener("submit", (e) => {
   });
 });
 
-function faceLabel(f) {
-  return f.decision === "identified" ? `${nameOf(f.identity_id)} ${num(f.score, 3)}` : `no correspondence${f.score != null ? " " + num(f.score, 3) : ""}`;
-}
-
 async function renderIdentify(file, answer) {
   const t = answer.threshold;
   const op = health && health.identify;
@@ -310,7 +306,7 @@ async function renderIdentify(file, answer) {
   g.drawImage(bitmap, 0, 0);
   const stroke = Math.max(2, Math.max(bitmap.width, bitmap.height) / 300);
   g.lineWidth = stroke;
-  g.font = `${Math.round(stroke * 7 + 6)}px system-ui, sans-serif`;
+  g.font = `${Math.round(stroke * 5 + 6)}px system-ui, sans-serif`;
   g.textBaseline = "bottom";
   for (const f of answer.faces) {
     if (!f.location) continue;
@@ -318,9 +314,10 @@ async function renderIdentify(file, answer) {
     const color = f.decision === "identified" ? "#2fbf4f" : "#ff9f1a";
     g.strokeStyle = color;
     g.strokeRect(b.x, b.y, b.width, b.height);
-    const text = `${f.face_index + 1}: ${faceLabel(f)}`;
+    // On the photo the display name alone (the list below gives ids and candidates).
+    const text = `${f.face_index + 1}: ${f.decision === "identified" ? identities.get(f.identity_id) || f.identity_id : "no correspondence"} ${num(f.score, 3)}`;
     const width = g.measureText(text).width + stroke * 2;
-    const height = stroke * 7 + 10;
+    const height = stroke * 5 + 10;
     const top = b.y - height >= 0 ? b.y - height : b.y + b.height;
     g.fillStyle = color;
     const left = Math.max(0, Math.min(b.x - stroke / 2, canvas.width - width)); // keep the label inside the photo
