@@ -144,6 +144,38 @@ public sealed class WebPageTests(ITestOutputHelper output)
         await session.ScreenshotAsync("enrol-not-an-image");
     }
 
+    /// <summary>
+    /// Until API keys are enforced every request is admitted, so the refusals a keyed silo answers (401 without a key,
+    /// 403 with a reader key on an admin route) are played by the browser's network layer, as problem documents.
+    /// </summary>
+    [RequiresChromiumFact]
+    public async Task A_refusal_for_want_of_a_key_says_which_key_is_needed()
+    {
+        await using var session = await PageSession.StartAsync(output);
+        var page = session.Page;
+        await page.RouteAsync("**/identities", route => route.FulfillAsync(new()
+        {
+            Status = 401,
+            ContentType = "application/problem+json",
+            Body = """{"title":"API key required","status":401,"detail":"Send an API key in the X-API-Key header."}""",
+        }));
+        await page.ClickAsync("nav a[data-tab=gallery]");
+        await Assertions.Expect(page.Locator("#gallery-problem .problem-title")).ToHaveTextAsync("401 API key required");
+        await Assertions.Expect(page.Locator("#gallery-problem .problem-detail")).ToHaveTextAsync("Send an API key in the X-API-Key header.");
+        await Assertions.Expect(page.Locator("#gallery-problem .problem-hint")).ToContainTextAsync("An API key is needed");
+
+        await page.RouteAsync("**/models/rollback", route => route.FulfillAsync(new()
+        {
+            Status = 403,
+            ContentType = "application/problem+json",
+            Body = """{"title":"Forbidden","status":403,"detail":"This key may read, not change."}""",
+        }));
+        await page.ClickAsync("nav a[data-tab=models]");
+        await page.ClickAsync("#models-rollback");
+        await Assertions.Expect(page.Locator("#models-problem .problem-title")).ToHaveTextAsync("403 Forbidden");
+        await Assertions.Expect(page.Locator("#models-problem .problem-hint")).ToContainTextAsync("an admin key is needed");
+    }
+
     [RequiresChromiumFact]
     public async Task The_models_tab_shows_the_active_version_a_refused_rollback_and_every_request_carries_the_key()
     {
