@@ -62,7 +62,8 @@ function hintFor(status, retryAfter) {
   }
 }
 
-function showProblem(box, error) {
+// withItems: list the problem's per-image faces / answers in the box (false where the section shows them itself).
+function showProblem(box, error, withItems = true) {
   box.replaceChildren();
   box.hidden = false;
   if (!(error instanceof ApiProblem)) {
@@ -77,7 +78,7 @@ function showProblem(box, error) {
     el("p", { className: "problem-hint muted" }, hintFor(error.status, error.retryAfter)));
   const items = (p.faces || []).map((f) => `${f.file_name || "#" + f.index}: ${f.status}: ${f.message}`)
     .concat((p.answers || []).map((a) => `${a.file_name || "#" + a.probe_index}: ${a.rejection ? a.rejection.status + ": " + a.rejection.message : "usable"}`));
-  if (items.length) box.append(el("ul", {}, ...items.map((t) => el("li", {}, t))));
+  if (withItems && items.length) box.append(el("ul", {}, ...items.map((t) => el("li", {}, t))));
 }
 
 function clearProblem(box) { box.hidden = true; box.replaceChildren(); }
@@ -169,7 +170,9 @@ function renderPicked() {
   $("enrol-picked").replaceChildren(...picked.map((p, i) => {
     const remove = el("button", { type: "button", title: "Remove", ariaLabel: `Remove ${p.file.name}` }, "×");
     remove.addEventListener("click", () => { URL.revokeObjectURL(p.url); picked.splice(i, 1); renderPicked(); });
-    return el("li", {}, el("img", { src: p.url, alt: p.file.name, title: p.file.name }), remove);
+    const img = el("img", { src: p.url, alt: p.file.name, title: p.file.name });
+    img.addEventListener("error", () => img.replaceWith(el("span", { className: "not-image", title: p.file.name }, p.file.name)), { once: true });
+    return el("li", {}, img, remove);
   }));
 }
 
@@ -227,8 +230,9 @@ $("enrol-form").addEventListener("submit", (e) => {
       renderPicked();
       refreshHealth();
     } catch (err) {
-      showProblem(problem, err);
-      if (err instanceof ApiProblem && err.problem.faces) renderOutcomes(err.problem.identity_id, err.problem.faces);
+      const faces = err instanceof ApiProblem && err.problem.faces;
+      showProblem(problem, err, !faces);
+      if (faces) renderOutcomes(err.problem.identity_id, faces);
     }
   });
 });
