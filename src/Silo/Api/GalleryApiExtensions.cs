@@ -1,6 +1,7 @@
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Silo.Security;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.FileProviders;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
@@ -44,6 +45,11 @@ public static class GalleryApiExtensions
         var options = app.Services.GetRequiredService<SiloOptions>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The web page (wwwroot, embedded in the assembly so every host and test serves the same files): / is index.html.
+        // Served before authentication: the page holds no data; what it shows comes from the API with the user's key.
+        var page = new EmbeddedFileProvider(typeof(GalleryApiExtensions).Assembly, "FaceGrains.Silo.wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
         app.UseGallerySecurity();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api", scalar => scalar.WithTitle("FaceGrains gallery API")).AllowAnonymous();

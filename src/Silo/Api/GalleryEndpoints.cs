@@ -40,6 +40,7 @@ public static class GalleryEndpoints
             .RequireAuthorization(ApiRoles.Admin)
             .AddEndpointFilter(new Audited("forget", "id"))
             .WithSummary("Forget an identity: faces, stored images, embeddings, shard rows.");
+        identities.MapFaceEndpoints();
 
         routes.MapPost("/identify", Identify)
             .Accepts<IFormFileCollection>("multipart/form-data")

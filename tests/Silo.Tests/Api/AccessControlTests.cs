@@ -26,6 +26,7 @@ public sealed class AccessControlTests(AccessControlTests.Fixture fixture) : ICl
     {
         { "POST", "/identities/someone/faces" },
         { "DELETE", "/identities/someone" },
+        { "DELETE", "/identities/someone/faces/abc" },
         { "POST", "/models/abc/activate" },
         { "POST", "/models/migration/cancel" },
         { "POST", "/models/rollback" },

@@ -176,6 +176,61 @@ public sealed class GalleryApiTests(GalleryApiTests.Fixture fixture) : IClassFix
         Assert.Equal(4, stats.GetProperty("shards").GetArrayLength());
     }
 
+    [RequiresModelFact(Lfw)]
+    public async Task A_face_is_served_as_stored_and_as_its_chip_and_removed_by_its_id()
+    {
+        byte[] first = Image("Colin_Powell", 5), second = Image("Colin_Powell", 6);
+        Assert.Equal(HttpStatusCode.OK, (await Http.PostAsync("/identities/powell-faces/faces", Multipart.Files(("f", "a.jpg", first), ("f", "b.jpg", second)))).StatusCode);
+        var faces = (await Http.GetFromJsonAsync<JsonElement>("/identities/powell-faces")).GetProperty("faces").EnumerateArray().ToList();
+        var faceId = faces.Single(f => f.GetProperty("file_name").GetString() == "a.jpg").GetProperty("face_id").GetString()!;
+
+        var image = await Http.GetAsync($"/identities/powell-faces/faces/{faceId}/image");
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        Assert.Equal("image/jpeg", image.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(first, await image.Content.ReadAsByteArrayAsync());
+
+        // The chip is cut by the served version's face preparer: its template's size, the face detected and aligned.
+        var chip = await Http.GetAsync($"/identities/powell-faces/faces/{faceId}/chip");
+        Assert.Equal(HttpStatusCode.OK, chip.StatusCode);
+        Assert.Equal("image/png", chip.Content.Headers.ContentType?.MediaType);
+        var decoded = Recognition.Images.ImageDecoder.Decode(await chip.Content.ReadAsByteArrayAsync());
+        var template = TestModels.FaceApi.Manifest.Preprocessing.AlignTemplate!;
+        Assert.Equal((template.Width, template.Height), (decoded.Width, decoded.Height));
+
+        // A face enrolled as a declared chip is prepared as one again.
+        var aligned = Image("Colin_Powell", 7);
+        Assert.Equal(HttpStatusCode.OK, (await Http.PostAsync("/identities/powell-chip/faces?aligned=true", Multipart.Files(("f", "c.png", aligned)))).StatusCode);
+        var chipId = (await Http.GetFromJsonAsync<JsonElement>("/identities/powell-chip")).GetProperty("faces")[0].GetProperty("face_id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"/identities/powell-chip/faces/{chipId}/chip")).StatusCode);
+
+        await AssertProblem(await Http.GetAsync($"/identities/powell-chip/faces/{faceId}/image"), HttpStatusCode.NotFound, "has no face");
+        await AssertProblem(await Http.GetAsync($"/identities/powell-faces/faces/{new string('0', 64)}/chip"), HttpStatusCode.NotFound, "has no face");
+        await AssertProblem(await Http.GetAsync($"/identities/nobody-here/faces/{faceId}/image"), HttpStatusCode.NotFound, "nobody-here");
+        await AssertProblem(await Http.GetAsync("/identities/%E2%80%8B/faces/x/chip"), HttpStatusCode.BadRequest, "U+200B");
+        await AssertProblem(await Http.DeleteAsync($"/identities/powell-chip/faces/{faceId}"), HttpStatusCode.NotFound, "has no face");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/identities/powell-faces/faces/{faceId}")).StatusCode);
+        Assert.Equal(1, await FaceCount("powell-faces"));
+        await AssertProblem(await Http.DeleteAsync($"/identities/powell-faces/faces/{faceId}"), HttpStatusCode.NotFound, "has no face");
+        await AssertProblem(await Http.GetAsync($"/identities/powell-faces/faces/{faceId}/image"), HttpStatusCode.NotFound, "has no face");
+
+        var openApi = await Http.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/identities/{id}/faces/{faceId}/chip", openApi, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync("/identities/powell-faces")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync("/identities/powell-chip")).StatusCode);
+    }
+
+    [RequiresModelFact(Lfw)]
+    public async Task The_web_page_is_served_at_the_root()
+    {
+        var page = await Http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<script src=\"app.js\">", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("text/javascript", (await Http.GetAsync("/app.js")).Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/css", (await Http.GetAsync("/app.css")).Content.Headers.ContentType?.MediaType);
+    }
+
     private async Task<int> FaceCount(string id) =>
         (await Http.GetFromJsonAsync<JsonElement>($"/identities/{id}")).GetProperty("faces").GetArrayLength();
 
