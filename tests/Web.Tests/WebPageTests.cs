@@ -66,6 +66,7 @@ public sealed class WebPageTests(ITestOutputHelper output)
             .Select(id => id is null ? "no correspondence" : $"{DisplayName(id["bbt-".Length..])} ({id})")
             .ToList();
 
+        await Assertions.Expect(page.Locator("#identify-faces .face-label")).ToHaveCountAsync(rest.Count);
         var labels = await page.Locator("#identify-faces .face-label").AllInnerTextsAsync();
         output.WriteLine($"page: {string.Join(", ", labels)}");
         Assert.Equal(rest, labels);
@@ -217,5 +218,22 @@ public sealed class WebPageTests(ITestOutputHelper output)
 
         Assert.Contains(apiRequests, r => r.Url.EndsWith("/models/rollback", StringComparison.Ordinal));
         Assert.All(apiRequests, r => Assert.Equal("a-test-key", r.Headers.GetValueOrDefault("x-api-key")));
+    }
+
+    /// <summary>The interactive API page (Scalar) renders the gallery's document from the silo alone: no request leaves it.</summary>
+    [RequiresChromiumFact]
+    public async Task The_api_page_renders_the_gallery_routes_offline()
+    {
+        await using var session = await PageSession.StartAsync(output);
+        var page = session.Page;
+        var hosts = new List<string>();
+        page.Request += (_, request) => hosts.Add(new Uri(request.Url).Host);
+        page.RequestFailed += (_, request) => output.WriteLine($"failed: {request.Url}");
+        page.Response += (_, response) => { if (response.Status >= 400) output.WriteLine($"{response.Status}: {response.Url}"); };
+        await page.GotoAsync("/api/");
+        await Assertions.Expect(page.GetByText("FaceGrains gallery API").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("/gallery/stats").First).ToBeVisibleAsync();
+        await session.ScreenshotAsync("api-page");
+        Assert.All(hosts.Distinct(), host => Assert.Equal("127.0.0.1", host));
     }
 }

@@ -52,7 +52,9 @@ public static class GalleryApiExtensions
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
         app.UseGallerySecurity();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api", scalar => scalar.WithTitle("FaceGrains gallery API")).AllowAnonymous();
+        // Offline: no web fonts or telemetry from scalar.com (tests/Web.Tests checks that no request leaves the silo).
+        app.MapScalarApiReference("/api", scalar => scalar.WithTitle("FaceGrains gallery API").DisableDefaultFonts().DisableTelemetry()
+            .AddPreferredSecuritySchemes(ApiDocs.SecuritySchemeName)).AllowAnonymous();
         if (options.Dashboard)
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiRoles.Admin);
