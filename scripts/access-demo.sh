@@ -43,7 +43,7 @@ status() { # method path [key] [curl args...]: prints the HTTP status
   local method="$1" path="$2" key="${3:-}"; shift 3 || shift $#
   curl -s -o /dev/null -w '%{http_code}' -X "$method" ${key:+-H "X-API-Key: $key"} "$@" "$api$path"
 }
-routes=("POST /identities/powell/faces" "DELETE /identities/powell" "POST /models/nothing/activate" "POST /models/migration/cancel" "POST /models/rollback" "POST /models/nothing/retire")
+routes=("POST /identities/powell/faces" "DELETE /identities/powell/faces/0000" "DELETE /identities/powell" "POST /models/nothing/activate" "POST /models/migration/cancel" "POST /models/rollback" "POST /models/nothing/retire")
 matrix="[]"
 for route in "${routes[@]}"; do
   read -r method path <<<"$route"
