@@ -27,6 +27,23 @@ public static class GalleryPartitioning
     /// <summary>The identity-directory partition of an identity (same hash, modulo <see cref="DirectoryPartitions"/>).</summary>
     public static int DirectoryPartitionOf(string identityId) => (int)(StableHash(identityId) % DirectoryPartitions);
 
+    /// <summary>
+    /// The directory partitions that can hold members of shard <paramref name="shard"/>: partition and shard are the
+    /// same hash modulo 1024 and modulo the shard count, so they agree modulo g = gcd(1024, shard count), and only the
+    /// partitions p with p ≡ shard (mod g) can list the shard's identities (all of them for an odd shard count).
+    /// </summary>
+    public static IEnumerable<int> DirectoryPartitionsOfShard(int shard, int shardCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shardCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, shardCount);
+        var g = (int)System.Numerics.BigInteger.GreatestCommonDivisor(DirectoryPartitions, shardCount);
+        for (var p = shard % g; p < DirectoryPartitions; p += g)
+        {
+            yield return p;
+        }
+    }
+
     private static uint StableHash(string identityId)
     {
         ArgumentNullException.ThrowIfNull(identityId);

@@ -7,12 +7,14 @@ using Orleans.Placement;
 namespace FaceGrains.Grains;
 
 /// <summary>
-/// One partition of the gallery index of one model version: a contiguous row-major matrix of centroids (or of every
-/// face embedding), scanned with the SIMD kernels. Derived data, never persisted: on activation it is rebuilt from the
-/// identities its directory partitions list. Not reentrant: upserts mutate the matrix that searches read, and a
-/// search is one single-threaded scan anyway. Randomly placed, so the shards spread memory and CPU over the cluster.
+/// One partition of the gallery index of one model version: a <see cref="ShardMatrix"/> of centroids (or of every face
+/// embedding), changed in place and scanned with the SIMD kernels. Derived data, never persisted: on activation it is
+/// rebuilt from the identities its own directory partitions list. Kept alive (not collected when idle), so a quiet
+/// gallery does not pay for a rebuild at its next identify. Not reentrant: upserts mutate the matrix that searches read,
+/// and a search is one single-threaded scan anyway. Randomly placed, so the shards spread memory and CPU over the cluster.
 /// </summary>
 [RandomPlacement]
+[KeepAlive]
 public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain, IGalleryShardGrain
 {
     /// <summary>How many identities are asked for their rows at once while rebuilding.</summary>
@@ -22,16 +24,9 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
     private const int ImpostorFacesPerScan = 32;
 
     private readonly GalleryOptions options = options.Value;
-    private readonly Dictionary<string, float[]> rowsById = new(StringComparer.Ordinal);
     private string modelVersion = "";
     private int shard;
-    private int dimension;
-
-    // The search matrix, rebuilt from rowsById after changes: identity i owns rows [rowStart[i], rowStart[i + 1]).
-    private bool dirty = true;
-    private string[] ids = [];
-    private int[] rowStart = [0];
-    private float[] matrix = [];
+    private ShardMatrix? matrix; // created by the first row, which fixes the dimension
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -48,7 +43,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
 
     public Task RemoveAsync(string identityId)
     {
-        dirty |= rowsById.Remove(identityId);
+        matrix?.Remove(identityId);
         return Task.CompletedTask;
     }
 
@@ -56,21 +51,20 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
     {
         ArgumentNullException.ThrowIfNull(probes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        EnsureMatrix();
-        var identities = ids.Length;
-        if (identities == 0 || probes.Count == 0)
+        var identities = matrix?.IdentityCount ?? 0;
+        if (matrix is null || identities == 0 || probes.Count == 0)
         {
             return Task.FromResult(new ShardSearchResult(Enumerable.Range(0, probes.Count).Select(_ => (IReadOnlyList<Candidate>)[]).ToList(), identities));
         }
 
-        if (probes.Dimension != dimension)
-        {
-            throw new ArgumentException($"Probes have {probes.Dimension} dimensions; shard {this.GetPrimaryKeyString()} holds {dimension}.", nameof(probes));
-        }
-
-        var perIdentity = ScoreIdentities(probes);
-        var top = TopK.SelectBatch(perIdentity, probes.Count, k);
-        var candidates = top.Select(list => (IReadOnlyList<Candidate>)list.Select(c => new Candidate(ids[c.Index], c.Score)).ToList()).ToList();
+        CheckDimension(probes, nameof(probes));
+        var scores = matrix.ScoreIdentities(probes.Embeddings, probes.Count);
+        var top = TopK.SelectBatch(scores, probes.Count, Math.Min(k, identities));
+        var candidates = top.Select(list => (IReadOnlyList<Candidate>)list
+            .Where(c => matrix.IdAt(c.Index) is not null)
+            .Select(c => new Candidate(matrix.IdAt(c.Index)!, c.Score))
+            .OrderByDescending(c => c.Score).ThenBy(c => c.IdentityId, StringComparer.Ordinal)
+            .ToList()).ToList();
         return Task.FromResult(new ShardSearchResult(candidates, identities));
     }
 
@@ -83,33 +77,31 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
             throw new ArgumentException($"{owners.Count} owners for {faces.Count} faces.", nameof(owners));
         }
 
-        EnsureMatrix();
-        var identities = ids.Length;
-        if (identities == 0 || faces.Count == 0)
+        var identities = matrix?.IdentityCount ?? 0;
+        if (matrix is null || identities == 0 || faces.Count == 0)
         {
             return Task.FromResult(ImpostorHistogram.Empty with { Identities = identities });
         }
 
-        if (faces.Dimension != dimension)
-        {
-            throw new ArgumentException($"Faces have {faces.Dimension} dimensions; shard {this.GetPrimaryKeyString()} holds {dimension}.", nameof(faces));
-        }
+        CheckDimension(faces, nameof(faces));
 
         // A few faces at a time, so the score buffer stays small whatever the shard's size.
+        var dimension = matrix.Dimension;
         var counts = new long[ImpostorCalibration.BinCount];
         long total = 0;
         for (var start = 0; start < faces.Count; start += ImpostorFacesPerScan)
         {
             var count = Math.Min(ImpostorFacesPerScan, faces.Count - start);
-            var scores = ScoreIdentities(new ProbeBatch(faces.Embeddings.AsSpan(start * dimension, count * dimension).ToArray(), count, dimension));
+            var scores = matrix.ScoreIdentities(faces.Embeddings.AsSpan(start * dimension, count * dimension), count);
+            var columns = matrix.IdentitySlots;
             for (var p = 0; p < count; p++)
             {
-                var own = Array.BinarySearch(ids, owners[start + p], StringComparer.Ordinal);
-                for (var i = 0; i < identities; i++)
+                var own = matrix.IndexOf(owners[start + p]);
+                for (var i = 0; i < columns; i++)
                 {
-                    if (i != own)
+                    if (i != own && matrix.IdAt(i) is not null)
                     {
-                        counts[ImpostorCalibration.BinOf(scores[(p * identities) + i])]++;
+                        counts[ImpostorCalibration.BinOf(scores[(p * columns) + i])]++;
                         total++;
                     }
                 }
@@ -122,46 +114,22 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
 
     public Task ClearAsync()
     {
-        rowsById.Clear();
-        dirty = true;
+        matrix?.Clear();
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
 
     public Task<ShardStats> GetStatsAsync()
     {
-        EnsureMatrix();
-        return Task.FromResult(new ShardStats(modelVersion, shard, ids.Length, rowStart[^1], dimension, RuntimeIdentity));
+        return Task.FromResult(new ShardStats(modelVersion, shard, matrix?.IdentityCount ?? 0, matrix?.RowCount ?? 0, matrix?.Dimension ?? 0, RuntimeIdentity));
     }
 
-    /// <summary>Probes × identities scores: an identity scores as its best row (one row per identity when only centroids are kept).</summary>
-    private float[] ScoreIdentities(ProbeBatch probes)
+    private void CheckDimension(ProbeBatch batch, string name)
     {
-        var identities = ids.Length;
-        var rows = rowStart[^1];
-        var scores = new float[probes.Count * rows];
-        SimilarityKernels.ScoreBatch(probes.Embeddings, probes.Count, matrix, dimension, scores);
-        if (rows == identities)
+        if (batch.Dimension != matrix!.Dimension)
         {
-            return scores;
+            throw new ArgumentException($"{name} have {batch.Dimension} dimensions; shard {this.GetPrimaryKeyString()} holds {matrix.Dimension}.", name);
         }
-
-        var perIdentity = new float[probes.Count * identities];
-        for (var p = 0; p < probes.Count; p++)
-        {
-            for (var i = 0; i < identities; i++)
-            {
-                var best = float.NegativeInfinity;
-                for (var r = rowStart[i]; r < rowStart[i + 1]; r++)
-                {
-                    best = Math.Max(best, scores[(p * rows) + r]);
-                }
-
-                perIdentity[(p * identities) + i] = best;
-            }
-        }
-
-        return perIdentity;
     }
 
     private void Add(IdentityCentroid entry)
@@ -172,31 +140,27 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
         }
 
         var dim = entry.Centroid.Length;
-        if (dimension == 0)
+        matrix ??= new ShardMatrix(dim);
+        if (dim != matrix.Dimension)
         {
-            dimension = dim;
-        }
-        else if (dim != dimension)
-        {
-            throw new ArgumentException($"Centroid of '{entry.IdentityId}' has {dim} dimensions; this shard holds {dimension}.", nameof(entry));
+            throw new ArgumentException($"Centroid of '{entry.IdentityId}' has {dim} dimensions; this shard holds {matrix.Dimension}.", nameof(entry));
         }
 
         var faces = options.StoreAllFaceEmbeddings && entry.FaceCount > 0 && entry.FaceEmbeddings.Length == entry.FaceCount * dim;
-        var rows = faces ? entry.FaceEmbeddings : entry.Centroid;
-        if (rowsById.TryGetValue(entry.IdentityId, out var known) && known.AsSpan().SequenceEqual(rows))
-        {
-            return; // a repeated push (a retried enrolment) leaves the matrix as it is
-        }
-
-        rowsById[entry.IdentityId] = rows;
-        dirty = true;
+        // A repeated push (a retried enrolment) leaves the matrix as it is.
+        matrix.Upsert(entry.IdentityId, faces ? entry.FaceEmbeddings : entry.Centroid);
     }
 
-    /// <summary>Asks every identity listed for this shard in the directory for its rows of this model version.</summary>
+    /// <summary>
+    /// Asks every identity listed for this shard in the directory for its rows of this model version. The directory
+    /// partition and the shard come from one hash (modulo 1024 and modulo the shard count), so only the partitions
+    /// congruent to this shard modulo gcd(1024, shard count) can list its members: with a power-of-two shard count,
+    /// 1024 / shard count partitions.
+    /// </summary>
     private async Task RebuildAsync(CancellationToken cancellationToken)
     {
         var members = new List<string>();
-        var partitions = Enumerable.Range(0, GalleryPartitioning.DirectoryPartitions)
+        var partitions = GalleryPartitioning.DirectoryPartitionsOfShard(shard, options.ShardCount)
             .Select(p => GrainFactory.GetGrain<IIdentityDirectoryGrain>(p).ListAsync());
         foreach (var list in await Task.WhenAll(partitions))
         {
@@ -215,38 +179,5 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
                 }
             }
         }
-    }
-
-    private void EnsureMatrix()
-    {
-        if (!dirty)
-        {
-            return;
-        }
-
-        ids = rowsById.Keys.Order(StringComparer.Ordinal).ToArray();
-        rowStart = new int[ids.Length + 1];
-        var total = 0;
-        for (var i = 0; i < ids.Length; i++)
-        {
-            rowStart[i] = total;
-            total += rowsById[ids[i]].Length;
-        }
-
-        rowStart[ids.Length] = dimension == 0 ? 0 : total / dimension;
-        for (var i = 0; i < ids.Length; i++)
-        {
-            rowStart[i] /= Math.Max(dimension, 1);
-        }
-
-        matrix = new float[total];
-        var at = 0;
-        foreach (var id in ids)
-        {
-            rowsById[id].CopyTo(matrix, at);
-            at += rowsById[id].Length;
-        }
-
-        dirty = false;
     }
 }

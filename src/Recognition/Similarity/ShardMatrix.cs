@@ -1,0 +1,247 @@
+namespace FaceGrains.Recognition.Similarity;
+
+/// <summary>
+/// A gallery shard's rows, changed in place: each identity owns one row (its centroid) or several (every face
+/// embedding), kept in one contiguous row-major buffer the SIMD kernels scan. A change rewrites the identity's rows where
+/// they are when their number is unchanged; otherwise the old rows become tombstones and the new ones are appended.
+/// Tombstones are dropped by compaction once they are a quarter of the buffer, so no single change copies the matrix
+/// and the amortised cost of a change is a constant number of row copies. Score buffers are kept between searches.
+/// Not thread-safe: one writer or one search at a time (a shard grain is not reentrant).
+/// </summary>
+public sealed class ShardMatrix(int dimension)
+{
+    private const int MinCompactTombstones = 64;
+
+    private readonly Dictionary<string, int> indexById = new(StringComparer.Ordinal);
+    private readonly List<string?> names = [];
+    private readonly List<int[]> slotsOf = [];
+    private readonly Stack<int> freeIndices = new();
+    private float[] data = [];
+    private int[] ownerOf = []; // slot → identity index, -1 for a tombstone
+    private int slots;
+    private float[] rowScores = [];
+    private float[] identityScores = [];
+
+    public int Dimension { get; } = dimension > 0 ? dimension : throw new ArgumentOutOfRangeException(nameof(dimension));
+
+    public int IdentityCount => indexById.Count;
+
+    /// <summary>Live rows (identities' rows, not tombstones).</summary>
+    public int RowCount { get; private set; }
+
+    /// <summary>Rows in the buffer, tombstones included (what a scan reads).</summary>
+    public int SlotCount => slots;
+
+    /// <summary>Size of the identity index space (<see cref="IdAt"/>); indices of removed identities are reused.</summary>
+    public int IdentitySlots => names.Count;
+
+    /// <summary>Bytes of row storage held, capacity included.</summary>
+    public long BufferBytes => (long)data.Length * sizeof(float);
+
+    /// <summary>The identity at an index of <see cref="ScoreIdentities"/>' columns, or null for a free index.</summary>
+    public string? IdAt(int index) => names[index];
+
+    /// <summary>The identity's index, or -1.</summary>
+    public int IndexOf(string id) => indexById.TryGetValue(id, out var index) ? index : -1;
+
+    /// <summary>Adds or replaces the identity's rows (a whole number of rows of <see cref="Dimension"/>); false when they are already exactly these.</summary>
+    public bool Upsert(string id, ReadOnlySpan<float> rows)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (rows.Length == 0 || rows.Length % Dimension != 0)
+        {
+            throw new ArgumentException($"{rows.Length} values are not whole rows of {Dimension}.", nameof(rows));
+        }
+
+        var count = rows.Length / Dimension;
+        if (indexById.TryGetValue(id, out var index))
+        {
+            var own = slotsOf[index];
+            if (own.Length == count)
+            {
+                var same = true;
+                for (var r = 0; r < count && same; r++)
+                {
+                    same = Row(own[r]).SequenceEqual(rows.Slice(r * Dimension, Dimension));
+                }
+
+                if (same)
+                {
+                    return false;
+                }
+
+                for (var r = 0; r < count; r++)
+                {
+                    rows.Slice(r * Dimension, Dimension).CopyTo(data.AsSpan(own[r] * Dimension, Dimension));
+                }
+
+                return true;
+            }
+
+            Bury(own);
+        }
+        else
+        {
+            index = freeIndices.Count > 0 ? freeIndices.Pop() : names.Count;
+            if (index == names.Count)
+            {
+                names.Add(id);
+                slotsOf.Add([]);
+            }
+            else
+            {
+                names[index] = id;
+            }
+
+            indexById[id] = index;
+        }
+
+        Reserve(slots + count);
+        var placed = new int[count];
+        for (var r = 0; r < count; r++)
+        {
+            placed[r] = slots;
+            rows.Slice(r * Dimension, Dimension).CopyTo(data.AsSpan(slots * Dimension, Dimension));
+            ownerOf[slots++] = index;
+        }
+
+        slotsOf[index] = placed;
+        RowCount += count;
+        CompactIfWorthIt();
+        return true;
+    }
+
+    /// <summary>Removes the identity's rows; false when it is not here.</summary>
+    public bool Remove(string id)
+    {
+        if (!indexById.Remove(id, out var index))
+        {
+            return false;
+        }
+
+        Bury(slotsOf[index]);
+        slotsOf[index] = [];
+        names[index] = null;
+        freeIndices.Push(index);
+        CompactIfWorthIt();
+        return true;
+    }
+
+    /// <summary>Removes everything (buffers are released).</summary>
+    public void Clear()
+    {
+        indexById.Clear();
+        names.Clear();
+        slotsOf.Clear();
+        freeIndices.Clear();
+        data = [];
+        ownerOf = [];
+        rowScores = [];
+        identityScores = [];
+        slots = 0;
+        RowCount = 0;
+    }
+
+    /// <summary>
+    /// Probes × identity slots: an identity scores as its best row; a free index scores negative infinity. The span is
+    /// this matrix's reused buffer, valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<float> ScoreIdentities(ReadOnlySpan<float> probes, int probeCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(probeCount);
+        if (probes.Length != probeCount * Dimension)
+        {
+            throw new ArgumentException($"{probes.Length} values are not {probeCount} probes of {Dimension}.", nameof(probes));
+        }
+
+        var columns = names.Count;
+        var scores = Buffer(ref rowScores, probeCount * slots);
+        SimilarityKernels.ScoreBatch(probes, probeCount, data.AsSpan(0, slots * Dimension), Dimension, scores);
+        var perIdentity = Buffer(ref identityScores, probeCount * columns);
+        perIdentity.Fill(float.NegativeInfinity);
+        for (var p = 0; p < probeCount; p++)
+        {
+            var row = scores.Slice(p * slots, slots);
+            var best = perIdentity.Slice(p * columns, columns);
+            for (var s = 0; s < row.Length; s++)
+            {
+                var owner = ownerOf[s];
+                if (owner >= 0 && !(row[s] <= best[owner]))
+                {
+                    best[owner] = row[s];
+                }
+            }
+        }
+
+        return perIdentity;
+    }
+
+    /// <summary>Drops tombstones now: live rows move down in order.</summary>
+    public void Compact()
+    {
+        var to = 0;
+        for (var from = 0; from < slots; from++)
+        {
+            var owner = ownerOf[from];
+            if (owner < 0)
+            {
+                continue;
+            }
+
+            if (to != from)
+            {
+                data.AsSpan(from * Dimension, Dimension).CopyTo(data.AsSpan(to * Dimension, Dimension));
+                ownerOf[to] = owner;
+                var own = slotsOf[owner];
+                own[Array.IndexOf(own, from)] = to;
+            }
+
+            to++;
+        }
+
+        slots = to;
+    }
+
+    private ReadOnlySpan<float> Row(int slot) => data.AsSpan(slot * Dimension, Dimension);
+
+    private void Bury(int[] own)
+    {
+        foreach (var slot in own)
+        {
+            ownerOf[slot] = -1;
+        }
+
+        RowCount -= own.Length;
+    }
+
+    private void CompactIfWorthIt()
+    {
+        var tombstones = slots - RowCount;
+        if (tombstones >= MinCompactTombstones && tombstones * 4 >= slots)
+        {
+            Compact();
+        }
+    }
+
+    private void Reserve(int needed)
+    {
+        if (needed <= ownerOf.Length)
+        {
+            return;
+        }
+
+        var capacity = Math.Max(needed, Math.Max(16, ownerOf.Length * 2));
+        Array.Resize(ref data, capacity * Dimension);
+        Array.Resize(ref ownerOf, capacity);
+    }
+
+    private static Span<float> Buffer(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new float[Math.Max(length, buffer.Length * 2)];
+        }
+
+        return buffer.AsSpan(0, length);
+    }
+}

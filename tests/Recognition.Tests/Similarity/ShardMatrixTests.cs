@@ -1,0 +1,139 @@
+using FaceGrains.Recognition.Similarity;
+using Xunit;
+
+namespace FaceGrains.Recognition.Tests.Similarity;
+
+/// <summary>The shard's matrix changed in place: its answers always equal a from-scratch computation over the live rows.</summary>
+public sealed class ShardMatrixTests
+{
+    private const int Dim = 16;
+
+    [Fact]
+    public void After_a_random_history_of_upserts_and_removals_every_identity_scores_its_best_row()
+    {
+        var random = new Random(7);
+        var matrix = new ShardMatrix(Dim);
+        var reference = new Dictionary<string, float[]>();
+        for (var step = 0; step < 3000; step++)
+        {
+            var id = $"id-{random.Next(300)}";
+            if (random.NextDouble() < 0.25)
+            {
+                Assert.Equal(reference.Remove(id), matrix.Remove(id));
+            }
+            else
+            {
+                var rows = Rows(random, random.NextDouble() < 0.7 ? 1 : random.Next(2, 5));
+                matrix.Upsert(id, rows);
+                reference[id] = rows;
+            }
+
+            if (step % 500 == 499)
+            {
+                AssertScoresMatch(matrix, reference, random);
+            }
+        }
+
+        Assert.Equal(reference.Count, matrix.IdentityCount);
+        Assert.Equal(reference.Values.Sum(r => r.Length / Dim), matrix.RowCount);
+        // Tombstones never pile up past a quarter of the buffer (plus the compaction's minimum batch).
+        Assert.True(matrix.SlotCount - matrix.RowCount <= Math.Max(64, matrix.SlotCount / 4), $"{matrix.SlotCount} slots for {matrix.RowCount} rows");
+        matrix.Compact();
+        Assert.Equal(matrix.RowCount, matrix.SlotCount);
+        AssertScoresMatch(matrix, reference, random);
+    }
+
+    [Fact]
+    public void A_changed_row_is_rewritten_in_place_and_a_repeated_one_changes_nothing()
+    {
+        var random = new Random(3);
+        var matrix = new ShardMatrix(Dim);
+        for (var i = 0; i < 1000; i++)
+        {
+            matrix.Upsert($"id-{i}", Rows(random, 1));
+        }
+
+        var slots = matrix.SlotCount;
+        var bytes = matrix.BufferBytes;
+        var updated = Rows(random, 1);
+        Assert.True(matrix.Upsert("id-500", updated));
+        Assert.False(matrix.Upsert("id-500", updated));
+        Assert.Equal(slots, matrix.SlotCount); // no tombstone, no append
+        Assert.Equal(bytes, matrix.BufferBytes); // no new buffer
+        var scores = matrix.ScoreIdentities(updated, 1);
+        Assert.Equal(1f, scores[matrix.IndexOf("id-500")], 4);
+    }
+
+    [Fact]
+    public void Growing_a_shard_copies_its_rows_a_logarithmic_number_of_times()
+    {
+        var random = new Random(11);
+        var matrix = new ShardMatrix(Dim);
+        var buffers = new HashSet<long>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            matrix.Upsert($"id-{i}", Rows(random, 1));
+            buffers.Add(matrix.BufferBytes);
+        }
+
+        Assert.True(buffers.Count <= 12, $"{buffers.Count} buffer sizes for 20,000 rows");
+    }
+
+    [Fact]
+    public void Removed_identities_free_their_index_for_the_next_one_and_never_score()
+    {
+        var random = new Random(5);
+        var matrix = new ShardMatrix(Dim);
+        matrix.Upsert("a", Rows(random, 1));
+        matrix.Upsert("b", Rows(random, 2));
+        var b = matrix.IndexOf("b");
+        Assert.True(matrix.Remove("b"));
+        Assert.False(matrix.Remove("b"));
+        Assert.Null(matrix.IdAt(b));
+        Assert.True(float.IsNegativeInfinity(matrix.ScoreIdentities(Rows(random, 1), 1)[b]));
+        matrix.Upsert("c", Rows(random, 1));
+        Assert.Equal(b, matrix.IndexOf("c"));
+        Assert.Throws<ArgumentException>(() => matrix.Upsert("d", new float[Dim + 1]));
+    }
+
+    private static void AssertScoresMatch(ShardMatrix matrix, Dictionary<string, float[]> reference, Random random)
+    {
+        const int probes = 3;
+        var probe = Rows(random, probes);
+        var scores = matrix.ScoreIdentities(probe, probes).ToArray();
+        var columns = matrix.IdentitySlots;
+        for (var p = 0; p < probes; p++)
+        {
+            foreach (var (id, rows) in reference)
+            {
+                var best = Enumerable.Range(0, rows.Length / Dim)
+                    .Max(r => VectorMath.Dot(probe.AsSpan(p * Dim, Dim), rows.AsSpan(r * Dim, Dim)));
+                Assert.Equal(best, scores[(p * columns) + matrix.IndexOf(id)], 4);
+            }
+
+            var live = Enumerable.Range(0, columns).Count(i => matrix.IdAt(i) is not null);
+            Assert.Equal(reference.Count, live);
+        }
+    }
+
+    private static float[] Rows(Random random, int count)
+    {
+        var rows = new float[count * Dim];
+        for (var r = 0; r < count; r++)
+        {
+            var row = rows.AsSpan(r * Dim, Dim);
+            for (var i = 0; i < Dim; i++)
+            {
+                row[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            var norm = MathF.Sqrt(VectorMath.Dot(row, row));
+            for (var i = 0; i < Dim; i++)
+            {
+                row[i] /= norm;
+            }
+        }
+
+        return rows;
+    }
+}
