@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Similarity;
@@ -13,7 +14,7 @@ namespace FaceGrains.Grains;
 /// search is one single-threaded scan anyway. Randomly placed, so the shards spread memory and CPU over the cluster.
 /// </summary>
 [RandomPlacement]
-public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain, IGalleryShardGrain
+public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryMetrics metrics) : Grain, IGalleryShardGrain
 {
     /// <summary>How many identities are asked for their rows at once while rebuilding.</summary>
     private const int RebuildConcurrency = 64;
@@ -26,6 +27,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
     private string modelVersion = "";
     private int shard;
     private int dimension;
+    private int rowCount;
 
     // The search matrix, rebuilt from rowsById after changes: identity i owns rows [rowStart[i], rowStart[i + 1]).
     private bool dirty = true;
@@ -37,18 +39,32 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
     {
         (modelVersion, shard) = GalleryPartitioning.ParseShardKey(this.GetPrimaryKeyString());
         await RebuildAsync(cancellationToken);
+        ReportSize();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.ShardDeactivated(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
     }
 
     public Task UpsertAsync(IdentityCentroid entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         Add(entry);
+        ReportSize();
         return Task.CompletedTask;
     }
 
     public Task RemoveAsync(string identityId)
     {
-        dirty |= rowsById.Remove(identityId);
+        if (rowsById.Remove(identityId, out var rows))
+        {
+            dirty = true;
+            rowCount -= rows.Length / dimension;
+            ReportSize();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -68,9 +84,11 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
             throw new ArgumentException($"Probes have {probes.Dimension} dimensions; shard {this.GetPrimaryKeyString()} holds {dimension}.", nameof(probes));
         }
 
+        var clock = Stopwatch.StartNew();
         var perIdentity = ScoreIdentities(probes);
         var top = TopK.SelectBatch(perIdentity, probes.Count, k);
         var candidates = top.Select(list => (IReadOnlyList<Candidate>)list.Select(c => new Candidate(ids[c.Index], c.Score)).ToList()).ToList();
+        metrics.ShardSearched(clock.Elapsed);
         return Task.FromResult(new ShardSearchResult(candidates, identities));
     }
 
@@ -123,6 +141,8 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
     public Task ClearAsync()
     {
         rowsById.Clear();
+        rowCount = 0;
+        ReportSize();
         dirty = true;
         DeactivateOnIdle();
         return Task.CompletedTask;
@@ -188,9 +208,12 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
             return; // a repeated push (a retried enrolment) leaves the matrix as it is
         }
 
+        rowCount += (rows.Length - (known?.Length ?? 0)) / dim;
         rowsById[entry.IdentityId] = rows;
         dirty = true;
     }
+
+    private void ReportSize() => metrics.ShardResized(this.GetPrimaryKeyString(), modelVersion, shard, rowCount);
 
     /// <summary>Asks every identity listed for this shard in the directory for its rows of this model version.</summary>
     private async Task RebuildAsync(CancellationToken cancellationToken)

@@ -28,6 +28,9 @@ public static class ThresholdPolicy
 
         /// <summary>The gallery's tail model, or null when it has too few scores to read or model.</summary>
         public GalleryTailModel? GalleryModel => Gallery is null ? null : TailModelOf(Gallery, Shipped);
+
+        /// <summary>The pair FMR function thresholds are read from (the gallery's tail model, else the shipped tail), or null when neither exists.</summary>
+        public Func<double, double>? PairFmr() => GalleryModel is { } gallery ? gallery.FmrAt : Shipped is { } tail ? tail.FmrAt : null;
     }
 
     /// <summary>A gallery calibration's tail model (shaped by <paramref name="shipped"/> where given), or null when it has too few scores; a tail that is not one throws <see cref="InvalidDataException"/>.</summary>

@@ -1,11 +1,12 @@
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Silo.Security;
+using FaceGrains.Silo.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Orleans.Dashboard;
 
 namespace FaceGrains.Silo.Api;
 
-/// <summary>The REST API's services and routes: gallery endpoints, health, OpenAPI document, dashboard.</summary>
+/// <summary>The REST API's services and routes: gallery endpoints, health, OpenAPI document, dashboard, metrics.</summary>
 public static class GalleryApiExtensions
 {
     public static WebApplicationBuilder AddGalleryApi(this WebApplicationBuilder builder)
@@ -34,6 +35,7 @@ public static class GalleryApiExtensions
         builder.Services.AddExceptionHandler<GalleryExceptionHandler>();
         builder.Services.AddSingleton<GalleryStatus>();
         builder.Services.AddOpenApi();
+        builder.AddFaceGrainsMetrics();
         // Placeholder until API keys land: both policies admit every request.
         builder.Services.AddAuthorization(auth =>
         {
@@ -56,6 +58,7 @@ public static class GalleryApiExtensions
         }
 
         app.MapGalleryEndpoints();
+        app.MapFaceGrainsMetrics();
         app.Lifetime.ApplicationStarted.Register(() => _ = LogBannerAsync(app, options));
         return app;
     }
