@@ -115,6 +115,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
 
         // A few faces at a time, so the score buffer stays small whatever the shard's size.
         var counts = new long[ImpostorCalibration.BinCount];
+        var tops = new float[faces.Count];
         long total = 0;
         for (var start = 0; start < faces.Count; start += ImpostorFacesPerScan)
         {
@@ -123,19 +124,24 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
             for (var p = 0; p < count; p++)
             {
                 var own = Array.BinarySearch(ids, owners[start + p], StringComparer.Ordinal);
+                var top = float.NegativeInfinity;
                 for (var i = 0; i < identities; i++)
                 {
                     if (i != own)
                     {
-                        counts[ImpostorCalibration.BinOf(scores[(p * identities) + i])]++;
+                        var score = scores[(p * identities) + i];
+                        counts[ImpostorCalibration.BinOf(score)]++;
+                        top = Math.Max(top, score);
                         total++;
                     }
                 }
+
+                tops[start + p] = top;
             }
         }
 
         var bins = Enumerable.Range(0, counts.Length).Where(b => counts[b] > 0).ToArray();
-        return Task.FromResult(new ImpostorHistogram(bins, bins.Select(b => counts[b]).ToArray(), total, identities));
+        return Task.FromResult(new ImpostorHistogram(bins, bins.Select(b => counts[b]).ToArray(), total, identities, tops));
     }
 
     public Task ClearAsync()

@@ -1,6 +1,7 @@
-using FaceGrains.Grains.Interfaces;
-using FaceGrains.Recognition.Similarity;
 using System.Diagnostics;
+using FaceGrains.Grains.Interfaces;
+using FaceGrains.Recognition.Calibration;
+using FaceGrains.Recognition.Similarity;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -208,12 +209,12 @@ public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache regist
         var calibrations = ThresholdPolicy.Calibrations.Of(model, gallery);
         var threshold = ThresholdPolicy.ForIdentification(identifyOptions?.Threshold, gallerySize, options.DefaultTargetFpir, calibrations);
         var merged = Enumerable.Range(0, probes.Count).Select(p => Merge(shards.Select(s => s.Candidates[p]), k)).ToList();
-        RecordTopScores(merged, threshold, calibrations.PairFmr());
+        RecordTopScores(merged, threshold, calibrations.TopImpostors());
         return (merged, threshold);
     }
 
     /// <summary>Every searched face's best score into the histogram and, where a calibration stands behind the threshold, into the drift window.</summary>
-    private void RecordTopScores(IReadOnlyList<IReadOnlyList<Candidate>> merged, AppliedThreshold threshold, Func<double, double>? pairFmr)
+    private void RecordTopScores(IReadOnlyList<IReadOnlyList<Candidate>> merged, AppliedThreshold threshold, TopImpostorReference? reference)
     {
         foreach (var list in merged)
         {
@@ -223,9 +224,9 @@ public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache regist
             }
 
             metrics.TopScore(list[0].Score);
-            if (pairFmr is not null)
+            if (reference is not null)
             {
-                metrics.Drift.Record(list[0].Score, threshold.Threshold, threshold.GallerySize, pairFmr);
+                metrics.Drift.Record(list[0].Score, threshold.Threshold, threshold.ExpectedFpir, threshold.GallerySize, reference);
             }
         }
     }

@@ -1,3 +1,4 @@
+using FaceGrains.Recognition.Calibration;
 using Xunit;
 
 namespace FaceGrains.Grains.Tests;
@@ -12,7 +13,7 @@ public sealed class IdentifyScoreDriftTests
     private const double Mean = 0.5;
     private const double Scale = 0.03;
 
-    private static readonly Func<double, double> LogisticFmr = s => 1 / (1 + Math.Exp((s - Mean) / Scale));
+    private static readonly TopImpostorReference Modelled = TopImpostorReference.FromPairTail(s => 1 / (1 + Math.Exp((s - Mean) / Scale)));
 
     /// <summary>The threshold for FPIR 1e-2 at N: pair FMR 1 − 0.99^(1/N).</summary>
     private static readonly double Threshold = Mean + (Scale * Math.Log((1 / (1 - Math.Pow(0.99, 1.0 / N))) - 1));
@@ -23,7 +24,7 @@ public sealed class IdentifyScoreDriftTests
         var drift = new IdentifyScoreDrift();
         foreach (var score in TopImpostorScores(new Random(1), IdentifyScoreDrift.Capacity, shift: 0))
         {
-            drift.Record(score, Threshold, N, LogisticFmr);
+            drift.Record(score, Threshold, 0.01, N, Modelled);
         }
 
         var reading = drift.Read();
@@ -39,7 +40,7 @@ public sealed class IdentifyScoreDriftTests
         var drift = new IdentifyScoreDrift();
         foreach (var score in TopImpostorScores(new Random(2), IdentifyScoreDrift.Capacity, shift: Scale))
         {
-            drift.Record(score, Threshold, N, LogisticFmr);
+            drift.Record(score, Threshold, 0.01, N, Modelled);
         }
 
         var reading = drift.Read();
@@ -54,14 +55,14 @@ public sealed class IdentifyScoreDriftTests
         var random = new Random(3);
         foreach (var score in TopImpostorScores(random, IdentifyScoreDrift.Capacity, shift: 2 * Scale))
         {
-            drift.Record(score, Threshold, N, LogisticFmr);
+            drift.Record(score, Threshold, 0.01, N, Modelled);
         }
 
         // Then half the probes are enrolled people (top score 1), half strangers as calibrated.
         foreach (var score in TopImpostorScores(random, IdentifyScoreDrift.Capacity / 2, shift: 0))
         {
-            drift.Record(score, Threshold, N, LogisticFmr);
-            drift.Record(1.0, Threshold, N, LogisticFmr);
+            drift.Record(score, Threshold, 0.01, N, Modelled);
+            drift.Record(1.0, Threshold, 0.01, N, Modelled);
         }
 
         var reading = drift.Read();
@@ -71,14 +72,35 @@ public sealed class IdentifyScoreDriftTests
     }
 
     [Fact]
+    public void A_measured_reference_holds_at_its_own_size_and_is_carried_to_a_larger_gallery()
+    {
+        var random = new Random(4);
+        var measured = TopImpostorReference.Measured(TopImpostorReference.QuantilesOf([.. TopImpostorScores(random, 5000, 0, N).Select(s => (float)s)]), 5000, N)!;
+        Assert.True(measured.IsMeasured);
+        foreach (var size in new[] { N, 4 * N })
+        {
+            var drift = new IdentifyScoreDrift();
+            var threshold = Mean + (Scale * Math.Log((1 / (1 - Math.Pow(0.99, 1.0 / size))) - 1));
+            foreach (var score in TopImpostorScores(random, IdentifyScoreDrift.Capacity, 0, size))
+            {
+                drift.Record(score, threshold, null, size, measured);
+            }
+
+            var reading = drift.Read();
+            Assert.InRange(reading.Drift, 0, 0.06);
+            Assert.InRange(reading.ExpectedFpir, 0, 0.05); // read off 1 %-spaced quantiles (and raised to N / 100 at 4N): coarse, so answers pass their own
+        }
+    }
+
+    [Fact]
     public void An_empty_window_reads_zero()
     {
         Assert.Equal(new DriftReading(0, 0, 0, 0, 0), new IdentifyScoreDrift().Read());
     }
 
     /// <summary>The best of N logistic impostor scores, moved up by <paramref name="shift"/>.</summary>
-    private static IEnumerable<double> TopImpostorScores(Random random, int count, double shift) =>
-        Enumerable.Range(0, count).Select(_ => shift + Enumerable.Range(0, N).Max(_ =>
+    private static IEnumerable<double> TopImpostorScores(Random random, int count, double shift, int gallerySize = N) =>
+        Enumerable.Range(0, count).Select(_ => shift + Enumerable.Range(0, gallerySize).Max(_ =>
         {
             var u = random.NextDouble();
             return Mean + (Scale * Math.Log(u / (1 - u)));
