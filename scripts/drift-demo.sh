@@ -6,7 +6,7 @@
 #   lfw-mated    another photo of each enrolled person (they should be identified; the distance should not move)
 #   orl          ORL faces (another face set: greyscale 92×112 chips, sent with aligned=true), nobody enrolled
 # After each set it prints the drift gauges from GET /metrics and keeps the set's listing (buckets left out) in
-# $DRIFT_RUN/metrics-<set>.txt.
+# $DRIFT_RUN/metrics-<set>.txt (the enrolment's in metrics-enrol.txt).
 #
 #   scripts/drift-demo.sh [data]    data: the folder holding lfw/ and orl/ (default $FACEGRAINS_DATA, else ../shared/data)
 #
@@ -90,6 +90,7 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 curl -sf "$api/health" | jq -c '.identify | {gallery_size, threshold, source, impostor_scores}' >&2
+curl -sf "$api/metrics" | grep '^facegrains_' | grep -v '_bucket{' >"$run/metrics-enrol.txt"
 stop_silo
 
 enrolled=" ${people[*]} "
