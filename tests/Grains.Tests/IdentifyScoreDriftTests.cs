@@ -93,6 +93,17 @@ public sealed class IdentifyScoreDriftTests
     }
 
     [Fact]
+    public void Too_few_measured_faces_give_no_measured_reference()
+    {
+        Assert.Null(TopImpostorReference.Measured([0.1, 0.5, 0.9], TopImpostorReference.MinMeasuredFaces - 1, N));
+        Assert.Null(TopImpostorReference.Measured(null, 1000, N));
+        var reference = TopImpostorReference.Measured([0.1, 0.5, 0.9], 1000, N)!;
+        Assert.Equal(0.25, reference.Cdf(0.3, N), 9);
+        Assert.Equal(0.25 * 0.25, reference.Cdf(0.3, 2 * N), 9);
+        Assert.Equal((0.0, 1.0), (reference.Cdf(0.05, N), reference.Cdf(0.95, N)));
+    }
+
+    [Fact]
     public void An_empty_window_reads_zero()
     {
         Assert.Equal(new DriftReading(0, 0, 0, 0, 0), new IdentifyScoreDrift().Read());
