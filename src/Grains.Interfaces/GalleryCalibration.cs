@@ -12,6 +12,10 @@ namespace FaceGrains.Grains.Interfaces;
 /// <param name="ImpostorScores">Scores behind the points.</param>
 /// <param name="Scores">Tail points' scores, ascending.</param>
 /// <param name="Fmrs">Tail points' FMRs, descending; the last is the smallest FMR the scores resolve.</param>
+/// <param name="TopImpostorQuantiles">
+/// Quantiles 0, 0.01 … 1 of each sampled face's best score against the other identities' centroids (what an unknown
+/// probe's top score should look like at this size; the score drift's reference); null in calibrations measured before it.
+/// </param>
 [GenerateSerializer, Immutable, Alias("facegrains.gallery-calibration")]
 public sealed record GalleryCalibration(
     [property: Id(0)] string ModelVersion,
@@ -21,4 +25,5 @@ public sealed record GalleryCalibration(
     [property: Id(4)] long ImpostorScores,
     [property: Id(5), Immutable] double[] Scores,
     [property: Id(6), Immutable] double[] Fmrs,
-    [property: Id(7)] DateTimeOffset MeasuredUtc);
+    [property: Id(7)] DateTimeOffset MeasuredUtc,
+    [property: Id(8), Immutable] double[]? TopImpostorQuantiles = null);

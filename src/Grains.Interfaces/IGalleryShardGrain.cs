@@ -29,7 +29,7 @@ public interface IGalleryShardGrain : IGrainWithStringKey
 
     /// <summary>
     /// Scores each face against every identity of this shard except its own (<paramref name="owners"/>[i] owns face i):
-    /// the gallery's impostor scores, as a histogram.
+    /// the gallery's impostor scores, as a histogram, and each face's best of them.
     /// </summary>
     [Alias("ScoreImpostors")]
     Task<ImpostorHistogram> ScoreImpostorsAsync(ProbeBatch faces, IReadOnlyList<string> owners);

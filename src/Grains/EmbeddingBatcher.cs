@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,11 @@ public sealed class EmbeddingBatcher : IDisposable
     private readonly int maxBatch;
     private readonly TimeSpan maxWait;
     private readonly Lazy<Task> loop;
+    private readonly GalleryMetrics metrics;
 
-    public EmbeddingBatcher(IOptions<GalleryOptions> options)
+    public EmbeddingBatcher(IOptions<GalleryOptions> options, GalleryMetrics metrics)
     {
+        this.metrics = metrics;
         maxBatch = options.Value.EmbedderMaxBatch;
         maxWait = TimeSpan.FromMilliseconds(options.Value.EmbedderMaxWaitMilliseconds);
         loop = new(() => Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
@@ -36,7 +39,7 @@ public sealed class EmbeddingBatcher : IDisposable
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         _ = loop.Value;
-        var job = new Job(model, tensors, count, new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var job = new Job(model, tensors, count, Stopwatch.GetTimestamp(), new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(job))
         {
             throw new ObjectDisposedException(nameof(EmbeddingBatcher));
@@ -99,6 +102,13 @@ public sealed class EmbeddingBatcher : IDisposable
 
     private void Run(List<Job> batch, int total)
     {
+        var started = Stopwatch.GetTimestamp();
+        foreach (var job in batch)
+        {
+            metrics.EmbedderQueueWait(job.Queued, started);
+        }
+
+        metrics.EmbedderBatch(total);
         try
         {
             var model = batch[0].Model;
@@ -138,5 +148,5 @@ public sealed class EmbeddingBatcher : IDisposable
         return input;
     }
 
-    private sealed record Job(LoadedModel Model, float[] Tensors, int Count, TaskCompletionSource<float[]> Done);
+    private sealed record Job(LoadedModel Model, float[] Tensors, int Count, long Queued, TaskCompletionSource<float[]> Done);
 }

@@ -160,6 +160,7 @@ public sealed class GalleryCalibrationGrain(
 
         var all = faces.ToArray();
         var histogram = new long[ImpostorCalibration.BinCount];
+        var tops = Enumerable.Repeat(float.NegativeInfinity, owners.Count).ToArray();
         long total = 0;
         var identities = 0;
         for (var shard = 0; shard < options.ShardCount; shard++)
@@ -173,6 +174,11 @@ public sealed class GalleryCalibrationGrain(
                 for (var i = 0; i < part.Bins.Length; i++)
                 {
                     histogram[part.Bins[i]] += part.Counts[i];
+                }
+
+                for (var i = 0; i < (part.TopScores?.Length ?? 0); i++)
+                {
+                    tops[start + i] = Math.Max(tops[start + i], part.TopScores![i]);
                 }
 
                 total += part.Total;
@@ -190,7 +196,8 @@ public sealed class GalleryCalibrationGrain(
 
         var points = ImpostorCalibration.TailPoints(histogram, total);
         return new GalleryCalibration(ModelVersion, identities, sampled, owners.Count, total,
-            points.Select(p => p.Score).ToArray(), points.Select(p => p.Fmr).ToArray(), DateTimeOffset.UtcNow);
+            points.Select(p => p.Score).ToArray(), points.Select(p => p.Fmr).ToArray(), DateTimeOffset.UtcNow,
+            TopImpostorReference.QuantilesOf(tops.Where(float.IsFinite).ToArray()));
     }
 
     private static int StableSeed(string text)

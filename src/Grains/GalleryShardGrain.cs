@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Similarity;
@@ -15,7 +16,7 @@ namespace FaceGrains.Grains;
 /// </summary>
 [RandomPlacement]
 [KeepAlive]
-public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain, IGalleryShardGrain
+public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryMetrics metrics) : Grain, IGalleryShardGrain
 {
     /// <summary>How many identities are asked for their rows at once while rebuilding.</summary>
     private const int RebuildConcurrency = 64;
@@ -32,18 +33,30 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
     {
         (modelVersion, shard) = GalleryPartitioning.ParseShardKey(this.GetPrimaryKeyString());
         await RebuildAsync(cancellationToken);
+        ReportSize();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.ShardDeactivated(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
     }
 
     public Task UpsertAsync(IdentityCentroid entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         Add(entry);
+        ReportSize();
         return Task.CompletedTask;
     }
 
     public Task RemoveAsync(string identityId)
     {
-        matrix?.Remove(identityId);
+        if (matrix?.Remove(identityId) == true)
+        {
+            ReportSize();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -58,6 +71,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
         }
 
         CheckDimension(probes, nameof(probes));
+        var clock = Stopwatch.StartNew();
         var scores = matrix.ScoreIdentities(probes.Embeddings, probes.Count);
         var top = TopK.SelectBatch(scores, probes.Count, Math.Min(k, identities));
         var candidates = top.Select(list => (IReadOnlyList<Candidate>)list
@@ -65,6 +79,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
             .Select(c => new Candidate(matrix.IdAt(c.Index)!, c.Score))
             .OrderByDescending(c => c.Score).ThenBy(c => c.IdentityId, StringComparer.Ordinal)
             .ToList()).ToList();
+        metrics.ShardSearched(clock.Elapsed);
         return Task.FromResult(new ShardSearchResult(candidates, identities));
     }
 
@@ -88,6 +103,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
         // A few faces at a time, so the score buffer stays small whatever the shard's size.
         var dimension = matrix.Dimension;
         var counts = new long[ImpostorCalibration.BinCount];
+        var tops = new float[faces.Count]; // each face's best impostor score: the drift signal's reference
         long total = 0;
         for (var start = 0; start < faces.Count; start += ImpostorFacesPerScan)
         {
@@ -97,24 +113,30 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
             for (var p = 0; p < count; p++)
             {
                 var own = matrix.IndexOf(owners[start + p]);
+                var top = float.NegativeInfinity;
                 for (var i = 0; i < columns; i++)
                 {
                     if (i != own && matrix.IdAt(i) is not null)
                     {
-                        counts[ImpostorCalibration.BinOf(scores[(p * columns) + i])]++;
+                        var score = scores[(p * columns) + i];
+                        counts[ImpostorCalibration.BinOf(score)]++;
+                        top = Math.Max(top, score);
                         total++;
                     }
                 }
+
+                tops[start + p] = top;
             }
         }
 
         var bins = Enumerable.Range(0, counts.Length).Where(b => counts[b] > 0).ToArray();
-        return Task.FromResult(new ImpostorHistogram(bins, bins.Select(b => counts[b]).ToArray(), total, identities));
+        return Task.FromResult(new ImpostorHistogram(bins, bins.Select(b => counts[b]).ToArray(), total, identities, tops));
     }
 
     public Task ClearAsync()
     {
         matrix?.Clear();
+        ReportSize();
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
@@ -123,6 +145,8 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options) : Grain,
     {
         return Task.FromResult(new ShardStats(modelVersion, shard, matrix?.IdentityCount ?? 0, matrix?.RowCount ?? 0, matrix?.Dimension ?? 0, RuntimeIdentity));
     }
+
+    private void ReportSize() => metrics.ShardResized(this.GetPrimaryKeyString(), modelVersion, shard, matrix?.RowCount ?? 0);
 
     private void CheckDimension(ProbeBatch batch, string name)
     {

@@ -12,7 +12,7 @@ public static class GallerySiloBuilderExtensions
     /// Everything the gallery grains need on a silo: validated <see cref="GalleryOptions"/>, the face image store (unless
     /// the host registered one: <c>&lt;Home&gt;/faces</c>), the model store (unless the host registered one:
     /// <c>&lt;Home&gt;/models</c>), the catalog of model versions loaded here, this silo's view of the model
-    /// registry, the embedding batcher, the migration watchdog, and a startup task that activates the first version of a
+    /// registry, the embedding batcher, the gallery's metrics (<see cref="GalleryMetrics"/>; a host exports the meter), the migration watchdog, and a startup task that activates the first version of a
     /// new cluster and loads the active one. The host registers grain storage named <see cref="GalleryStorage.ProviderName"/>
     /// and clustering itself.
     /// </summary>
@@ -32,6 +32,9 @@ public static class GallerySiloBuilderExtensions
         silo.Services.AddSingleton<ModelCatalog>();
         silo.Services.AddSingleton<ModelRegistryCache>();
         silo.Services.AddSingleton<IdentifyLatency>();
+        silo.Services.AddMetrics();
+        silo.Services.AddSingleton<IdentifyScoreDrift>();
+        silo.Services.AddSingleton<GalleryMetrics>();
         silo.Services.AddSingleton<EmbeddingBatcher>();
         silo.Services.AddHostedService<MigrationWatchdog>();
         silo.AddStartupTask<ModelStartupTask>();

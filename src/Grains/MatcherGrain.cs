@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using FaceGrains.Grains.Interfaces;
+using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Similarity;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -11,7 +13,7 @@ namespace FaceGrains.Grains;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache registry, IdentifyLatency latency, IOptions<GalleryOptions> options) : Grain, IMatcherGrain
+public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache registry, IdentifyLatency latency, GalleryMetrics metrics, IOptions<GalleryOptions> options) : Grain, IMatcherGrain
 {
     /// <summary>How long an activation reuses the gallery calibration it read before asking again.</summary>
     private static readonly TimeSpan CalibrationReuse = TimeSpan.FromSeconds(5);
@@ -19,10 +21,15 @@ public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache regist
     private readonly GalleryOptions options = options.Value;
     private (GalleryCalibration? Calibration, DateTime ReadUtc) calibration = (null, DateTime.MinValue);
 
-    public async Task<IReadOnlyList<ProbeAnswer>> IdentifyAsync(IReadOnlyList<FaceImage> probes, IdentifyOptions? identifyOptions = null)
+    public Task<IReadOnlyList<ProbeAnswer>> IdentifyAsync(IReadOnlyList<FaceImage> probes, IdentifyOptions? identifyOptions = null) =>
+        MeasuredAsync(() => IdentifyPhotosAsync(probes, identifyOptions));
+
+    public Task<IReadOnlyList<ProbeAnswer>> IdentifyEmbeddingsAsync(ProbeBatch probes, IdentifyOptions? identifyOptions = null) =>
+        MeasuredAsync(() => IdentifyRowsAsync(probes, identifyOptions));
+
+    private async Task<IReadOnlyList<ProbeAnswer>> IdentifyPhotosAsync(IReadOnlyList<FaceImage> probes, IdentifyOptions? identifyOptions)
     {
         ArgumentNullException.ThrowIfNull(probes);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
 
         // One version for the whole request, resolved once: its answer never mixes versions, whatever flips meanwhile.
         var version = await registry.ActiveAsync();
@@ -54,24 +61,58 @@ public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache regist
             row += photo.Faces.Count;
         }
 
-        latency.Record(clock.Elapsed);
         return answers;
     }
 
-    public async Task<IReadOnlyList<ProbeAnswer>> IdentifyEmbeddingsAsync(ProbeBatch probes, IdentifyOptions? identifyOptions = null)
+    private async Task<IReadOnlyList<ProbeAnswer>> IdentifyRowsAsync(ProbeBatch probes, IdentifyOptions? identifyOptions)
     {
         ArgumentNullException.ThrowIfNull(probes);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var version = await registry.ActiveAsync();
         var (candidates, threshold) = await SearchAsync(version, probes, identifyOptions);
 
         // Each row is its own probe: no one-to-one assignment across rows.
-        var answers = candidates.Select((list, p) => new ProbeAnswer(p, null, Decide([list], threshold.Threshold, [null]), threshold, version)).ToList();
+        return candidates.Select((list, p) => new ProbeAnswer(p, null, Decide([list], threshold.Threshold, [null]), threshold, version)).ToList();
+    }
+
+    /// <summary>An identify call timed for the migration's throttle and the metrics, with its faces counted by decision.</summary>
+    private async Task<IReadOnlyList<ProbeAnswer>> MeasuredAsync(Func<Task<IReadOnlyList<ProbeAnswer>>> identify)
+    {
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<ProbeAnswer> answers;
+        try
+        {
+            answers = await identify();
+        }
+        catch
+        {
+            metrics.Identified(clock.Elapsed, 0, 0, failed: true);
+            throw;
+        }
+
         latency.Record(clock.Elapsed);
+        var faces = answers.SelectMany(a => a.Faces).ToList();
+        var identified = faces.Count(f => f.Decision == IdentifyDecision.Identified);
+        metrics.Identified(clock.Elapsed, identified, faces.Count - identified, failed: false);
         return answers;
     }
 
     public async Task<VerificationAnswer> VerifyAsync(VerifyRequest request)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var answer = await VerifyOnceAsync(request);
+            metrics.Verified(clock.Elapsed, answer.Match, failed: false);
+            return answer;
+        }
+        catch
+        {
+            metrics.Verified(clock.Elapsed, null, failed: true);
+            throw;
+        }
+    }
+
+    private async Task<VerificationAnswer> VerifyOnceAsync(VerifyRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Probe);
@@ -165,9 +206,29 @@ public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache regist
             .Select(s => GrainFactory.GetGrain<IGalleryShardGrain>(GalleryPartitioning.ShardKey(model.Id, s)).SearchAsync(batch, k)));
         var gallerySize = shards.Sum(s => s.IdentityCount);
         var gallery = await GalleryCalibrationAsync(model.Id, gallerySize);
-        var threshold = ThresholdPolicy.ForIdentification(identifyOptions?.Threshold, gallerySize, options.DefaultTargetFpir, ThresholdPolicy.Calibrations.Of(model, gallery));
+        var calibrations = ThresholdPolicy.Calibrations.Of(model, gallery);
+        var threshold = ThresholdPolicy.ForIdentification(identifyOptions?.Threshold, gallerySize, options.DefaultTargetFpir, calibrations);
         var merged = Enumerable.Range(0, probes.Count).Select(p => Merge(shards.Select(s => s.Candidates[p]), k)).ToList();
+        RecordTopScores(merged, threshold, calibrations.TopImpostors());
         return (merged, threshold);
+    }
+
+    /// <summary>Every searched face's best score into the histogram and, where a calibration stands behind the threshold, into the drift window.</summary>
+    private void RecordTopScores(IReadOnlyList<IReadOnlyList<Candidate>> merged, AppliedThreshold threshold, TopImpostorReference? reference)
+    {
+        foreach (var list in merged)
+        {
+            if (list.Count == 0)
+            {
+                continue;
+            }
+
+            metrics.TopScore(list[0].Score);
+            if (reference is not null)
+            {
+                metrics.Drift.Record(list[0].Score, threshold.Threshold, threshold.ExpectedFpir, threshold.GallerySize, reference);
+            }
+        }
     }
 
     /// <summary>

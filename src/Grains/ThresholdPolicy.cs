@@ -28,6 +28,24 @@ public static class ThresholdPolicy
 
         /// <summary>The gallery's tail model, or null when it has too few scores to read or model.</summary>
         public GalleryTailModel? GalleryModel => Gallery is null ? null : TailModelOf(Gallery, Shipped);
+
+        /// <summary>
+        /// What an unknown probe's top score should look like, nearest domain first: the gallery's measured best impostor
+        /// scores (from <see cref="TopImpostorReference.MinMeasuredFaces"/> sampled faces on), else the top of N scores
+        /// modelled on the pair tail thresholds are read from (the gallery's, else the shipped one); null without either.
+        /// </summary>
+        public TopImpostorReference? TopImpostors()
+        {
+            if (Gallery is { TopImpostorQuantiles: { } quantiles } gallery
+                && TopImpostorReference.Measured(quantiles, gallery.SampledFaces, gallery.GallerySize - 1) is { } measured)
+            {
+                return measured;
+            }
+
+            return GalleryModel is { } model ? TopImpostorReference.FromPairTail(model.FmrAt)
+                : Shipped is { } tail ? TopImpostorReference.FromPairTail(tail.FmrAt)
+                : null;
+        }
     }
 
     /// <summary>A gallery calibration's tail model (shaped by <paramref name="shipped"/> where given), or null when it has too few scores; a tail that is not one throws <see cref="InvalidDataException"/>.</summary>

@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
 using FaceGrains.Recognition.Images;
 using FaceGrains.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Xunit;
 
@@ -18,7 +20,9 @@ public sealed class EmbeddingBatcherTests
         using var embedder = new FaceEmbedder(version, new EmbedderOptions { IntraOpNumThreads = 1 });
         using var preparer = FacePreparer.Open(version, TestModels.Home);
         var model = new LoadedModel(version, embedder, preparer, ImageLimits.Default);
-        using var batcher = new EmbeddingBatcher(Options.Create(new GalleryOptions { EmbedderMaxBatch = 32, EmbedderMaxWaitMilliseconds = 200 }));
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new GalleryMetrics(services.GetRequiredService<IMeterFactory>(), new IdentifyScoreDrift());
+        using var batcher = new EmbeddingBatcher(Options.Create(new GalleryOptions { EmbedderMaxBatch = 32, EmbedderMaxWaitMilliseconds = 200 }), metrics);
         var requests = Enumerable.Range(1, 6).Select(i => PreparedImages.Prepare([Orl.Image(10, i), new FaceImage([1, 2, 3])], model, FacePurpose.Enrol, aligned: true)).ToList();
 
         var results = await Task.WhenAll(requests.Select(r => batcher.EmbedAsync(model, r.Tensors, r.RowCount)));

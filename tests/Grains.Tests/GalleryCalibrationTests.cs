@@ -54,6 +54,14 @@ public sealed class GalleryCalibrationTests(CalibrationGalleryCluster fixture) :
         var stored = await calibration.GetAsync();
         Assert.Equal((measured.MeasuredUtc, measured.ImpostorScores), (stored!.MeasuredUtc, stored.ImpostorScores));
         Assert.Equal(measured.Scores, stored.Scores);
+
+        // Beside the tail, each face's best impostor score (over all shards), as quantiles: the drift's reference.
+        var tops = measured.TopImpostorQuantiles!;
+        Assert.Equal(101, tops.Length);
+        Assert.True(tops.Zip(tops.Skip(1)).All(p => p.First <= p.Second));
+        Assert.True(tops[^1] >= measured.Scores[^1], "the best top score is the highest impostor score");
+        Assert.True(tops[0] > measured.Scores[0], "each face's best of 39 scores lies above the bulk of all scores");
+        Assert.Equal(tops, stored.TopImpostorQuantiles);
         await Task.Delay(TimeSpan.FromSeconds(6)); // matchers re-read the calibration every few seconds
         var answer = await matcher.IdentifyEmbeddingsAsync(probe);
         var threshold = answer[0].Threshold!;

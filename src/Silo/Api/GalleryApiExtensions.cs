@@ -1,5 +1,6 @@
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Silo.Security;
+using FaceGrains.Silo.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
 using Orleans.Dashboard;
@@ -7,7 +8,7 @@ using Scalar.AspNetCore;
 
 namespace FaceGrains.Silo.Api;
 
-/// <summary>The REST API's services and routes: gallery endpoints, health, OpenAPI document, dashboard.</summary>
+/// <summary>The REST API's services and routes: gallery endpoints, health, OpenAPI document, dashboard, metrics.</summary>
 public static class GalleryApiExtensions
 {
     public static WebApplicationBuilder AddGalleryApi(this WebApplicationBuilder builder)
@@ -37,6 +38,7 @@ public static class GalleryApiExtensions
         builder.Services.AddSingleton<GalleryStatus>();
         builder.Services.AddGalleryOpenApi();
         builder.AddGallerySecurity(options);
+        builder.AddFaceGrainsMetrics();
         return builder;
     }
 
@@ -61,6 +63,7 @@ public static class GalleryApiExtensions
         }
 
         app.MapGalleryEndpoints();
+        app.MapFaceGrainsMetrics();
         app.Lifetime.ApplicationStarted.Register(() => _ = LogBannerAsync(app, options));
         return app;
     }

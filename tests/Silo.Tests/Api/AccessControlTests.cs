@@ -51,7 +51,7 @@ public sealed class AccessControlTests(AccessControlTests.Fixture fixture) : ICl
     [RequiresModelFact(Lfw)]
     public async Task Reads_need_a_reader_or_admin_key_and_health_and_the_api_documents_need_none()
     {
-        foreach (var path in new[] { "/identities", "/identities/nobody", "/models", "/models/migration" })
+        foreach (var path in new[] { "/identities", "/identities/nobody", "/models", "/models/migration", "/gallery/stats", "/metrics" })
         {
             await AssertProblem(await fixture.SendAsync("GET", path, key: null), HttpStatusCode.Unauthorized, "needs an API key");
             Assert.NotEqual(HttpStatusCode.Unauthorized, (await fixture.SendAsync("GET", path, fixture.ReaderKey)).StatusCode);
