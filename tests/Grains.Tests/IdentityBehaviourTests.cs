@@ -218,12 +218,27 @@ public sealed class IdentityBehaviourTests(BehaviourGalleryCluster fixture) : IC
         var exact = new IdentifyOptions(Threshold: new ThresholdRequest(Threshold: 0.999));
         var before = await Matcher.IdentifyEmbeddingsAsync(probe, exact);
 
-        // Every idle activation goes, shards included; their next search must find the same identities again.
+        // Idle collection leaves shards alone ([KeepAlive]): a quiet gallery keeps its matrices.
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
         async Task<int> ShardActivations() => (await management.GetSimpleGrainStatistics())
             .Where(s => s.GrainType.Contains(nameof(GalleryShardGrain), StringComparison.OrdinalIgnoreCase)).Sum(s => s.ActivationCount);
-        Assert.True(await ShardActivations() > 0);
+        var active = await ShardActivations();
+        Assert.True(active > 0);
         await management.ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(active, await ShardActivations());
+
+        // A shard that does go (its silo stops, or it is told to) comes back from the identities and finds them again.
+        var shards = (await fixture.Grains.GetGrain<IGalleryGrain>(0).GetStatsAsync()).Shards.Count;
+        foreach (var s in Enumerable.Range(0, shards))
+        {
+            await fixture.Grains.GetGrain<IGalleryShardGrain>(GalleryPartitioning.ShardKey(model, s)).Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        }
+
+        for (var wait = 0; wait < 50 && await ShardActivations() > 0; wait++)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Equal(0, await ShardActivations());
         var after = await Matcher.IdentifyEmbeddingsAsync(probe, exact);
 
