@@ -13,17 +13,7 @@ public static class FaceChipPng
     {
         ArgumentNullException.ThrowIfNull(face);
         var image = face.Image;
-        using var source = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
-        {
-            rgba[j] = image.Pixels[i];
-            rgba[j + 1] = image.Pixels[i + 1];
-            rgba[j + 2] = image.Pixels[i + 2];
-            rgba[j + 3] = 255;
-        }
-
-        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, source.GetPixels(), rgba.Length);
+        using var source = FaceDrawing.ToBitmap(image);
         var square = CropSquare.Of(image.Width, image.Height, face.Crop);
         var side = Math.Max(1, (int)Math.Round(square.Side));
         using var chip = new SKBitmap(new SKImageInfo(side, side, SKColorType.Rgba8888, SKAlphaType.Opaque));

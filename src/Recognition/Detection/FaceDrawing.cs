@@ -11,17 +11,7 @@ public static class FaceDrawing
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(faces);
-        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
-        {
-            rgba[j] = image.Pixels[i];
-            rgba[j + 1] = image.Pixels[i + 1];
-            rgba[j + 2] = image.Pixels[i + 2];
-            rgba[j + 3] = 255;
-        }
-
-        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        using var bitmap = ToBitmap(image);
         var stroke = Math.Max(1f, Math.Max(image.Width, image.Height) / 400f);
         using (var canvas = new SKCanvas(bitmap))
         using (var box = new SKPaint { Color = SKColors.Lime, Style = SKPaintStyle.Stroke, StrokeWidth = stroke, IsAntialias = true })
@@ -56,5 +46,22 @@ public static class FaceDrawing
 
         using var file = File.Create(pngPath);
         encoded.SaveTo(file);
+    }
+
+    /// <summary>The image as an opaque RGBA Skia bitmap (for drawing on it, or cropping from it).</summary>
+    internal static SKBitmap ToBitmap(RgbImage image)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var rgba = new byte[image.Width * image.Height * 4];
+        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
+        {
+            rgba[j] = image.Pixels[i];
+            rgba[j + 1] = image.Pixels[i + 1];
+            rgba[j + 2] = image.Pixels[i + 2];
+            rgba[j + 3] = 255;
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        return bitmap;
     }
 }
