@@ -145,27 +145,52 @@ public static class BenchCommand
         var rows = new Option<int>("--rows") { Description = "Gallery rows.", DefaultValueFactory = _ => 100_000 };
         var dim = new Option<int>("--dim") { Description = "Embedding size.", DefaultValueFactory = _ => 128 };
         var probes = new Option<int>("--probes") { Description = "Probes per batch for the batched kernel.", DefaultValueFactory = _ => 32 };
-        var command = new Command("similarity", "Gallery scan GB/s and probes/s for the SIMD kernels (single probe and batched).")
+        var compareBlas = new Option<bool>("--compare-blas")
         {
-            rows, dim, probes, Seconds,
+            Description = "Also run OpenBLAS (cblas_sgemv / cblas_sgemm from libopenblas.so.0, one thread) on the same matrix and print both and their ratio.",
+        };
+        var command = new Command("similarity", "Gallery scan GB/s and probes/s for the SIMD kernels (single probe and batched), optionally beside OpenBLAS.")
+        {
+            rows, dim, probes, Seconds, compareBlas,
         };
         command.SetAction(parse =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
-            var r = SimilarityBenchmark.Run(parse.GetValue(rows), parse.GetValue(dim), parse.GetValue(probes), (int)Math.Ceiling(parse.GetValue(Seconds)));
-            output.Result(
-                new JsonObject
+            var r = SimilarityBenchmark.Run(parse.GetValue(rows), parse.GetValue(dim), parse.GetValue(probes), (int)Math.Ceiling(parse.GetValue(Seconds)), parse.GetValue(compareBlas));
+            var json = new JsonObject
+            {
+                ["rows"] = r.GalleryRows,
+                ["dim"] = r.Dimension,
+                ["single_probe_gb_per_second"] = r.SingleProbeGigabytesPerSecond,
+                ["single_probes_per_second"] = r.SingleProbesPerSecond,
+                ["batch_probes"] = r.ProbesPerBatch,
+                ["batch_gb_per_second_effective"] = r.BatchGigabytesPerSecond,
+                ["batch_probes_per_second"] = r.BatchProbesPerSecond,
+            };
+            if (parse.GetValue(compareBlas))
+            {
+                json["blas"] = r.BlasUnavailable is null ? "openblas (libopenblas.so.0, 1 thread)" : null;
+                json["blas_unavailable"] = r.BlasUnavailable;
+                json["blas_single_probes_per_second"] = r.BlasSingleProbesPerSecond;
+                json["blas_batch_probes_per_second"] = r.BlasBatchProbesPerSecond;
+                json["single_ratio_vs_blas"] = r.SingleRatioVsBlas;
+                json["batch_ratio_vs_blas"] = r.BatchRatioVsBlas;
+            }
+
+            output.Result(json, console =>
+            {
+                console.MarkupLine(Markup.Escape(
+                    $"{r.GalleryRows} x {r.Dimension}: single probe {r.SingleProbeGigabytesPerSecond:F1} GB/s ({r.SingleProbesPerSecond:F0} probes/s); batches of {r.ProbesPerBatch}: {r.BatchProbesPerSecond:F0} probes/s ({r.BatchGigabytesPerSecond:F1} GB/s effective)"));
+                if (r.BlasUnavailable is { } why)
                 {
-                    ["rows"] = r.GalleryRows,
-                    ["dim"] = r.Dimension,
-                    ["single_probe_gb_per_second"] = r.SingleProbeGigabytesPerSecond,
-                    ["single_probes_per_second"] = r.SingleProbesPerSecond,
-                    ["batch_probes"] = r.ProbesPerBatch,
-                    ["batch_gb_per_second_effective"] = r.BatchGigabytesPerSecond,
-                    ["batch_probes_per_second"] = r.BatchProbesPerSecond,
-                },
-                console => console.MarkupLine(Markup.Escape(
-                    $"{r.GalleryRows} x {r.Dimension}: single probe {r.SingleProbeGigabytesPerSecond:F1} GB/s ({r.SingleProbesPerSecond:F0} probes/s); batches of {r.ProbesPerBatch}: {r.BatchProbesPerSecond:F0} probes/s ({r.BatchGigabytesPerSecond:F1} GB/s effective)")));
+                    console.MarkupLine(Markup.Escape($"OpenBLAS not compared: {why}"));
+                }
+                else if (r.BlasSingleProbesPerSecond is { } blasSingle && r.BlasBatchProbesPerSecond is { } blasBatch)
+                {
+                    console.MarkupLine(Markup.Escape(
+                        $"OpenBLAS (1 thread): sgemv {blasSingle:F0} probes/s, sgemm {blasBatch:F0} probes/s; ours / OpenBLAS: single {r.SingleRatioVsBlas:F2}x, batch {r.BatchRatioVsBlas:F2}x"));
+                }
+            });
             return 0;
         });
         return command;

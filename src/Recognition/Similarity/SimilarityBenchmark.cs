@@ -18,9 +18,12 @@ public static class SimilarityBenchmark
 
     /// <summary>
     /// Builds an <paramref name="n"/>×<paramref name="dim"/> gallery, warms up once, then spends half of
-    /// <paramref name="seconds"/> on single-probe scans and half on batches of <paramref name="probes"/> probes.
+    /// <paramref name="seconds"/> on single-probe scans and half on batches of <paramref name="probes"/> probes. With
+    /// <paramref name="compareBlas"/>, OpenBLAS (<c>cblas_sgemv</c> / <c>cblas_sgemm</c>, one thread) answers the same
+    /// probes on the same matrix with the same top-k, and the two take turns in short rounds so that a noisy machine
+    /// slows both alike.
     /// </summary>
-    public static SimilarityBenchmarkResult Run(int n, int dim, int probes, int seconds)
+    public static SimilarityBenchmarkResult Run(int n, int dim, int probes, int seconds, bool compareBlas = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dim);
@@ -32,29 +35,45 @@ public static class SimilarityBenchmark
         var probeMatrix = RandomUnitRows(random, probes, dim);
         var scores = new float[(long)probes * n];
         var galleryBytes = (double)n * dim * sizeof(float);
-        var phase = TimeSpan.FromSeconds(seconds / 2.0);
+        var blas = compareBlas && OpenBlas.Unavailable is null;
+        const int Rounds = 4;
+        var phase = TimeSpan.FromSeconds(seconds / 2.0 / Rounds / (blas ? 2 : 1));
 
-        var singleScans = 0L;
-        var single = Measure(phase, () =>
+        long singleScans = 0, blasSingleScans = 0, batches = 0, blasBatches = 0;
+        TimeSpan single = default, blasSingle = default, batched = default, blasBatched = default;
+        for (var round = 0; round < Rounds; round++)
         {
-            var probe = probeMatrix.AsSpan((int)(singleScans % probes) * dim, dim);
-            var row = scores.AsSpan(0, n);
-            SimilarityKernels.ScoreAll(probe, gallery, dim, row);
-            TopK.Select(row, CandidatesPerProbe);
-            singleScans++;
-        });
+            single += Measure(phase, ref singleScans, i =>
+            {
+                var row = scores.AsSpan(0, n);
+                SimilarityKernels.ScoreAll(probeMatrix.AsSpan((int)(i % probes) * dim, dim), gallery, dim, row);
+                TopK.Select(row, CandidatesPerProbe);
+            });
+            if (blas)
+            {
+                blasSingle += Measure(phase, ref blasSingleScans, i =>
+                {
+                    var row = scores.AsSpan(0, n);
+                    OpenBlas.Gemv(gallery, n, dim, probeMatrix.AsSpan((int)(i % probes) * dim, dim), row);
+                    TopK.Select(row, CandidatesPerProbe);
+                });
+            }
 
-        var batches = 0L;
-        var batched = Measure(phase, () =>
-        {
-            SimilarityKernels.ScoreBatch(probeMatrix, probes, gallery, dim, scores);
-            TopK.SelectBatch(scores, probes, CandidatesPerProbe);
-            batches++;
-        });
+            batched += Measure(phase, ref batches, _ =>
+            {
+                SimilarityKernels.ScoreBatch(probeMatrix, probes, gallery, dim, scores);
+                TopK.SelectBatch(scores, probes, CandidatesPerProbe);
+            });
+            if (blas)
+            {
+                blasBatched += Measure(phase, ref blasBatches, _ =>
+                {
+                    OpenBlas.Gemm(probeMatrix, probes, gallery, n, dim, scores);
+                    TopK.SelectBatch(scores, probes, CandidatesPerProbe);
+                });
+            }
+        }
 
-        // Measure runs one warm-up call before timing; it is not counted.
-        singleScans--;
-        batches--;
         var singlePerSecond = singleScans / single.TotalSeconds;
         var batchProbesPerSecond = batches * probes / batched.TotalSeconds;
         return new SimilarityBenchmarkResult(
@@ -64,17 +83,20 @@ public static class SimilarityBenchmark
             singlePerSecond * galleryBytes / BytesPerGigabyte,
             singlePerSecond,
             batchProbesPerSecond * galleryBytes / BytesPerGigabyte,
-            batchProbesPerSecond);
+            batchProbesPerSecond,
+            blas ? blasSingleScans / blasSingle.TotalSeconds : null,
+            blas ? blasBatches * probes / blasBatched.TotalSeconds : null,
+            compareBlas ? OpenBlas.Unavailable : null);
     }
 
-    /// <summary>Calls <paramref name="step"/> once untimed, then repeatedly until <paramref name="budget"/> has passed; returns the timed span.</summary>
-    private static TimeSpan Measure(TimeSpan budget, Action step)
+    /// <summary>Calls <paramref name="step"/> once untimed, then until <paramref name="budget"/> has passed, counting the timed calls into <paramref name="calls"/>.</summary>
+    private static TimeSpan Measure(TimeSpan budget, ref long calls, Action<long> step)
     {
-        step();
+        step(calls);
         var clock = Stopwatch.StartNew();
         do
         {
-            step();
+            step(calls++);
         }
         while (clock.Elapsed < budget);
         return clock.Elapsed;

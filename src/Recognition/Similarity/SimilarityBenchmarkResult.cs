@@ -10,6 +10,9 @@ namespace FaceGrains.Recognition.Similarity;
 /// <param name="SingleProbesPerSecond">Probes per second answered one at a time (scan plus top-k).</param>
 /// <param name="BatchGigabytesPerSecond">Effective gallery bytes per second of <see cref="SimilarityKernels.ScoreBatch"/>: every probe counts a full gallery scan, so this exceeds memory bandwidth when rows are shared.</param>
 /// <param name="BatchProbesPerSecond">Probes per second answered in batches (scan plus top-k).</param>
+/// <param name="BlasSingleProbesPerSecond">The same single-probe answers through OpenBLAS <c>cblas_sgemv</c> (one thread) and the same top-k; null when not compared.</param>
+/// <param name="BlasBatchProbesPerSecond">The same batches through OpenBLAS <c>cblas_sgemm</c> (one thread) and the same top-k; null when not compared.</param>
+/// <param name="BlasUnavailable">Why OpenBLAS was not compared although asked (not installed); null otherwise.</param>
 public sealed record SimilarityBenchmarkResult(
     int GalleryRows,
     int Dimension,
@@ -17,4 +20,14 @@ public sealed record SimilarityBenchmarkResult(
     double SingleProbeGigabytesPerSecond,
     double SingleProbesPerSecond,
     double BatchGigabytesPerSecond,
-    double BatchProbesPerSecond);
+    double BatchProbesPerSecond,
+    double? BlasSingleProbesPerSecond = null,
+    double? BlasBatchProbesPerSecond = null,
+    string? BlasUnavailable = null)
+{
+    /// <summary>Our single-probe rate over OpenBLAS sgemv's (above 1: ours is faster).</summary>
+    public double? SingleRatioVsBlas => SingleProbesPerSecond / BlasSingleProbesPerSecond;
+
+    /// <summary>Our batch rate over OpenBLAS sgemm's.</summary>
+    public double? BatchRatioVsBlas => BatchProbesPerSecond / BlasBatchProbesPerSecond;
+}
