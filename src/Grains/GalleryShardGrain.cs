@@ -72,13 +72,8 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
 
         CheckDimension(probes, nameof(probes));
         var clock = Stopwatch.StartNew();
-        var scores = matrix.ScoreIdentities(probes.Embeddings, probes.Count);
-        var top = TopK.SelectBatch(scores, probes.Count, Math.Min(k, identities));
-        var candidates = top.Select(list => (IReadOnlyList<Candidate>)list
-            .Where(c => matrix.IdAt(c.Index) is not null)
-            .Select(c => new Candidate(matrix.IdAt(c.Index)!, c.Score))
-            .OrderByDescending(c => c.Score).ThenBy(c => c.IdentityId, StringComparer.Ordinal)
-            .ToList()).ToList();
+        var candidates = matrix.Search(probes.Embeddings, probes.Count, k)
+            .Select(top => (IReadOnlyList<Candidate>)top.Select(c => new Candidate(c.Id, c.Score)).ToList()).ToList();
         metrics.ShardSearched(clock.Elapsed);
         return Task.FromResult(new ShardSearchResult(candidates, identities));
     }

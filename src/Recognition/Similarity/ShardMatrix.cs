@@ -2,7 +2,8 @@ namespace FaceGrains.Recognition.Similarity;
 
 /// <summary>
 /// A gallery shard's rows, changed in place: each identity owns one row (its centroid) or several (every face
-/// embedding), kept in one contiguous row-major buffer the SIMD kernels scan. A change rewrites the identity's rows where
+/// embedding), kept in one contiguous buffer in the panel layout of <see cref="PanelKernels"/> (16 rows per panel,
+/// dimension-major inside), which the SIMD kernels scan without horizontal sums. A change rewrites the identity's rows where
 /// they are when their number is unchanged; otherwise the old rows become tombstones and the new ones are appended.
 /// Tombstones are dropped by compaction once they are a quarter of the buffer, so no single change copies the matrix
 /// and the amortised cost of a change is a constant number of row copies. Score buffers are kept between searches.
@@ -21,6 +22,7 @@ public sealed class ShardMatrix(int dimension)
     private int slots;
     private float[] rowScores = [];
     private float[] identityScores = [];
+    private float[] rowScratch = [];
 
     public int Dimension { get; } = dimension > 0 ? dimension : throw new ArgumentOutOfRangeException(nameof(dimension));
 
@@ -72,7 +74,7 @@ public sealed class ShardMatrix(int dimension)
 
                 for (var r = 0; r < count; r++)
                 {
-                    rows.Slice(r * Dimension, Dimension).CopyTo(data.AsSpan(own[r] * Dimension, Dimension));
+                    PanelKernels.WriteRow(data, Dimension, own[r], rows.Slice(r * Dimension, Dimension));
                 }
 
                 return true;
@@ -101,7 +103,7 @@ public sealed class ShardMatrix(int dimension)
         for (var r = 0; r < count; r++)
         {
             placed[r] = slots;
-            rows.Slice(r * Dimension, Dimension).CopyTo(data.AsSpan(slots * Dimension, Dimension));
+            PanelKernels.WriteRow(data, Dimension, slots, rows.Slice(r * Dimension, Dimension));
             ownerOf[slots++] = index;
         }
 
@@ -138,8 +140,48 @@ public sealed class ShardMatrix(int dimension)
         ownerOf = [];
         rowScores = [];
         identityScores = [];
+        rowScratch = [];
         slots = 0;
         RowCount = 0;
+    }
+
+    /// <summary>
+    /// The best <paramref name="k"/> identities of each probe (an identity scores as its best row), best first; ties
+    /// by lower row. With one row per identity the rows' scores are ranked directly (tombstones and the last panel's
+    /// unused lanes masked); otherwise each identity's best row is taken first.
+    /// </summary>
+    public (string Id, float Score)[][] Search(ReadOnlySpan<float> probes, int probeCount, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        if (RowCount != IdentityCount)
+        {
+            var perIdentity = ScoreIdentities(probes, probeCount);
+            return TopK.SelectBatch(perIdentity, probeCount, Math.Min(k, IdentitySlots))
+                .Select(top => top.Where(c => names[c.Index] is not null).Select(c => (names[c.Index]!, c.Score)).ToArray()).ToArray();
+        }
+
+        var scores = ScoreRows(probes, probeCount, out var stride);
+        if (stride > slots || RowCount != slots)
+        {
+            for (var p = 0; p < probeCount; p++)
+            {
+                var row = scores.Slice(p * stride, stride);
+                row[slots..].Fill(float.NegativeInfinity);
+                if (RowCount != slots)
+                {
+                    for (var s = 0; s < slots; s++)
+                    {
+                        if (ownerOf[s] < 0)
+                        {
+                            row[s] = float.NegativeInfinity;
+                        }
+                    }
+                }
+            }
+        }
+
+        return TopK.SelectBatch(scores, probeCount, Math.Min(k, Math.Max(1, RowCount)))
+            .Select(top => top.Where(c => c.Index < slots && ownerOf[c.Index] >= 0).Select(c => (names[ownerOf[c.Index]]!, c.Score)).ToArray()).ToArray();
     }
 
     /// <summary>
@@ -148,20 +190,13 @@ public sealed class ShardMatrix(int dimension)
     /// </summary>
     public ReadOnlySpan<float> ScoreIdentities(ReadOnlySpan<float> probes, int probeCount)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(probeCount);
-        if (probes.Length != probeCount * Dimension)
-        {
-            throw new ArgumentException($"{probes.Length} values are not {probeCount} probes of {Dimension}.", nameof(probes));
-        }
-
         var columns = names.Count;
-        var scores = Buffer(ref rowScores, probeCount * slots);
-        SimilarityKernels.ScoreBatch(probes, probeCount, data.AsSpan(0, slots * Dimension), Dimension, scores);
+        var scores = ScoreRows(probes, probeCount, out var stride);
         var perIdentity = Buffer(ref identityScores, probeCount * columns);
         perIdentity.Fill(float.NegativeInfinity);
         for (var p = 0; p < probeCount; p++)
         {
-            var row = scores.Slice(p * slots, slots);
+            var row = scores.Slice(p * stride, slots);
             var best = perIdentity.Slice(p * columns, columns);
             for (var s = 0; s < row.Length; s++)
             {
@@ -174,6 +209,22 @@ public sealed class ShardMatrix(int dimension)
         }
 
         return perIdentity;
+    }
+
+    /// <summary>Probes × rows (padded to whole panels: <paramref name="stride"/> per probe), in the reused buffer.</summary>
+    private Span<float> ScoreRows(ReadOnlySpan<float> probes, int probeCount, out int stride)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(probeCount);
+        if (probes.Length != probeCount * Dimension)
+        {
+            throw new ArgumentException($"{probes.Length} values are not {probeCount} probes of {Dimension}.", nameof(probes));
+        }
+
+        var panels = (slots + PanelKernels.Lanes - 1) / PanelKernels.Lanes;
+        stride = panels * PanelKernels.Lanes;
+        var scores = Buffer(ref rowScores, probeCount * stride);
+        PanelKernels.Score(probes, probeCount, data, panels, Dimension, scores);
+        return scores;
     }
 
     /// <summary>Drops tombstones now: live rows move down in order.</summary>
@@ -190,7 +241,7 @@ public sealed class ShardMatrix(int dimension)
 
             if (to != from)
             {
-                data.AsSpan(from * Dimension, Dimension).CopyTo(data.AsSpan(to * Dimension, Dimension));
+                PanelKernels.WriteRow(data, Dimension, to, Row(from));
                 ownerOf[to] = owner;
                 var own = slotsOf[owner];
                 own[Array.IndexOf(own, from)] = to;
@@ -202,7 +253,13 @@ public sealed class ShardMatrix(int dimension)
         slots = to;
     }
 
-    private ReadOnlySpan<float> Row(int slot) => data.AsSpan(slot * Dimension, Dimension);
+    /// <summary>A copy of the row in a scratch buffer (valid until the next call).</summary>
+    private ReadOnlySpan<float> Row(int slot)
+    {
+        var row = Buffer(ref rowScratch, Dimension);
+        PanelKernels.ReadRow(data, Dimension, slot, row);
+        return row;
+    }
 
     private void Bury(int[] own)
     {
@@ -230,7 +287,8 @@ public sealed class ShardMatrix(int dimension)
             return;
         }
 
-        var capacity = Math.Max(needed, Math.Max(16, ownerOf.Length * 2));
+        var capacity = Math.Max(needed, Math.Max(PanelKernels.Lanes, ownerOf.Length * 2));
+        capacity = (capacity + PanelKernels.Lanes - 1) / PanelKernels.Lanes * PanelKernels.Lanes; // whole panels
         Array.Resize(ref data, capacity * Dimension);
         Array.Resize(ref ownerOf, capacity);
     }

@@ -4,7 +4,8 @@ namespace FaceGrains.Recognition.Similarity;
 
 /// <summary>
 /// A quick, self-contained measurement of the shard scan on this machine (for <c>facegrains bench</c>),
-/// on a random L2-normalised gallery. Single-threaded, like one shard.
+/// on a random L2-normalised gallery held in a <see cref="ShardMatrix"/> and searched as a shard searches it
+/// (<see cref="ShardMatrix.Search"/>: scores and top-k). Single-threaded, like one shard.
 /// </summary>
 public static class SimilarityBenchmark
 {
@@ -34,6 +35,12 @@ public static class SimilarityBenchmark
         var gallery = RandomUnitRows(random, n, dim);
         var probeMatrix = RandomUnitRows(random, probes, dim);
         var scores = new float[(long)probes * n];
+        var matrix = new ShardMatrix(dim);
+        for (var row = 0; row < n; row++)
+        {
+            matrix.Upsert(row.ToString(System.Globalization.CultureInfo.InvariantCulture), gallery.AsSpan(row * dim, dim));
+        }
+
         var galleryBytes = (double)n * dim * sizeof(float);
         var blas = compareBlas && OpenBlas.Unavailable is null;
         const int Rounds = 4;
@@ -43,12 +50,7 @@ public static class SimilarityBenchmark
         TimeSpan single = default, blasSingle = default, batched = default, blasBatched = default;
         for (var round = 0; round < Rounds; round++)
         {
-            single += Measure(phase, ref singleScans, i =>
-            {
-                var row = scores.AsSpan(0, n);
-                SimilarityKernels.ScoreAll(probeMatrix.AsSpan((int)(i % probes) * dim, dim), gallery, dim, row);
-                TopK.Select(row, CandidatesPerProbe);
-            });
+            single += Measure(phase, ref singleScans, i => matrix.Search(probeMatrix.AsSpan((int)(i % probes) * dim, dim), 1, CandidatesPerProbe));
             if (blas)
             {
                 blasSingle += Measure(phase, ref blasSingleScans, i =>
@@ -59,11 +61,7 @@ public static class SimilarityBenchmark
                 });
             }
 
-            batched += Measure(phase, ref batches, _ =>
-            {
-                SimilarityKernels.ScoreBatch(probeMatrix, probes, gallery, dim, scores);
-                TopK.SelectBatch(scores, probes, CandidatesPerProbe);
-            });
+            batched += Measure(phase, ref batches, _ => matrix.Search(probeMatrix, probes, CandidatesPerProbe));
             if (blas)
             {
                 blasBatched += Measure(phase, ref blasBatches, _ =>

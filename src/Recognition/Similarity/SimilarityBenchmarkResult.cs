@@ -6,9 +6,9 @@ namespace FaceGrains.Recognition.Similarity;
 /// <param name="GalleryRows">Rows in the synthetic gallery.</param>
 /// <param name="Dimension">Embedding dimension.</param>
 /// <param name="ProbesPerBatch">Probes scored together by the batched kernel.</param>
-/// <param name="SingleProbeGigabytesPerSecond">Gallery bytes read per second by <see cref="SimilarityKernels.ScoreAll"/>, one probe per scan: the memory-bound figure.</param>
+/// <param name="SingleProbeGigabytesPerSecond">Gallery bytes read per second by <see cref="ShardMatrix.Search"/>, one probe per scan: the memory-bound figure.</param>
 /// <param name="SingleProbesPerSecond">Probes per second answered one at a time (scan plus top-k).</param>
-/// <param name="BatchGigabytesPerSecond">Effective gallery bytes per second of <see cref="SimilarityKernels.ScoreBatch"/>: every probe counts a full gallery scan, so this exceeds memory bandwidth when rows are shared.</param>
+/// <param name="BatchGigabytesPerSecond">Effective gallery bytes per second of batched <see cref="ShardMatrix.Search"/>: every probe counts a full gallery scan, so this exceeds memory bandwidth when rows are shared.</param>
 /// <param name="BatchProbesPerSecond">Probes per second answered in batches (scan plus top-k).</param>
 /// <param name="BlasSingleProbesPerSecond">The same single-probe answers through OpenBLAS <c>cblas_sgemv</c> (one thread) and the same top-k; null when not compared.</param>
 /// <param name="BlasBatchProbesPerSecond">The same batches through OpenBLAS <c>cblas_sgemm</c> (one thread) and the same top-k; null when not compared.</param>
