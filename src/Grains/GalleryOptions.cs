@@ -26,6 +26,12 @@ public sealed class GalleryOptions
     /// <summary>How long a waiting image may hold its batch open for more requests to join.</summary>
     public int EmbedderMaxWaitMilliseconds { get; set; } = 2;
 
+    /// <summary>Shard-search batches in flight per silo; identify calls arriving while all are busy are joined into the next one.</summary>
+    public int SearchConcurrency { get; set; } = 2;
+
+    /// <summary>Most probes (faces) one joined shard search carries.</summary>
+    public int SearchMaxBatchProbes { get; set; } = 128;
+
     /// <summary>ONNX Runtime intra-op threads per silo; 0 lets ONNX Runtime choose (one per core).</summary>
     public int EmbedderIntraOpThreads { get; set; }
 
@@ -85,6 +91,16 @@ public sealed class GalleryOptions
         if (EmbedderMaxWaitMilliseconds is < 0 or > 1000)
         {
             problems.Add($"EmbedderMaxWaitMilliseconds {EmbedderMaxWaitMilliseconds} must be between 0 and 1000.");
+        }
+
+        if (SearchConcurrency is < 1 or > 64)
+        {
+            problems.Add($"SearchConcurrency {SearchConcurrency} must be between 1 and 64.");
+        }
+
+        if (SearchMaxBatchProbes is < 1 or > 4096)
+        {
+            problems.Add($"SearchMaxBatchProbes {SearchMaxBatchProbes} must be between 1 and 4096.");
         }
 
         if (EmbedderIntraOpThreads < 0)

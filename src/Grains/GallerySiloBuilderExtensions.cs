@@ -36,6 +36,7 @@ public static class GallerySiloBuilderExtensions
         silo.Services.AddSingleton<IdentifyScoreDrift>();
         silo.Services.AddSingleton<GalleryMetrics>();
         silo.Services.AddSingleton<EmbeddingBatcher>();
+        silo.Services.AddSingleton<ShardSearchBatcher>();
         silo.Services.AddHostedService<MigrationWatchdog>();
         silo.AddStartupTask<ModelStartupTask>();
         return silo;

@@ -13,7 +13,7 @@ namespace FaceGrains.Grains;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache registry, IdentifyLatency latency, GalleryMetrics metrics, IOptions<GalleryOptions> options) : Grain, IMatcherGrain
+public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache registry, IdentifyLatency latency, GalleryMetrics metrics, ShardSearchBatcher searches, IOptions<GalleryOptions> options) : Grain, IMatcherGrain
 {
     /// <summary>How long an activation reuses the gallery calibration it read before asking again.</summary>
     private static readonly TimeSpan CalibrationReuse = TimeSpan.FromSeconds(5);
@@ -202,8 +202,8 @@ public sealed class MatcherGrain(ModelCatalog catalog, ModelRegistryCache regist
         }
 
         var batch = probes with { Embeddings = normalized };
-        var shards = await Task.WhenAll(Enumerable.Range(0, options.ShardCount)
-            .Select(s => GrainFactory.GetGrain<IGalleryShardGrain>(GalleryPartitioning.ShardKey(model.Id, s)).SearchAsync(batch, k)));
+        // Joined with the other identify calls on this silo into one search per shard when they arrive together.
+        var shards = await searches.SearchAsync(GrainFactory, model.Id, batch, k);
         var gallerySize = shards.Sum(s => s.IdentityCount);
         var gallery = await GalleryCalibrationAsync(model.Id, gallerySize);
         var calibrations = ThresholdPolicy.Calibrations.Of(model, gallery);

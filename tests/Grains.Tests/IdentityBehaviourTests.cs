@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Recognition.Similarity;
 using FaceGrains.TestSupport;
@@ -197,6 +198,37 @@ public sealed class IdentityBehaviourTests(BehaviourGalleryCluster fixture) : IC
         Assert.Equal(1, same.Threshold.GallerySize);
         Assert.Null(corrupt.Match);
         Assert.NotNull(corrupt.OtherRejection);
+    }
+
+    [Fact]
+    public async Task Concurrent_identify_calls_are_joined_into_shared_shard_searches_and_answered_as_if_alone()
+    {
+        var model = (await fixture.Grains.GetGrain<IModelRegistryGrain>(0).GetAsync()).ActiveVersion;
+        var random = new Random(17);
+        float[] Vector() => Enumerable.Range(0, 128).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        for (var i = 0; i < 24; i++)
+        {
+            await Identity($"joined-{i:D2}").EnrollEmbeddingsAsync(new EmbeddingEnrollRequest([new FaceVector("v", Vector())], model));
+        }
+
+        var probes = Enumerable.Range(0, 64).Select(_ => new ProbeBatch(Vector(), 1, 128)).ToList();
+        var options = new IdentifyOptions(Threshold: new ThresholdRequest(Threshold: 0.2), CandidateCount: 3);
+        var alone = new List<IReadOnlyList<ProbeAnswer>>();
+        foreach (var probe in probes)
+        {
+            alone.Add(await Matcher.IdentifyEmbeddingsAsync(probe, options));
+        }
+
+        var batcher = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<ShardSearchBatcher>();
+        var before = batcher.Served;
+        var together = await Task.WhenAll(probes.Select(p => Matcher.IdentifyEmbeddingsAsync(p, options)));
+        var after = batcher.Served;
+
+        static string Describe(IReadOnlyList<ProbeAnswer> a) =>
+            string.Join(";", a[0].Faces.Select(f => $"{f.Label}:{f.Score:F5}:{string.Join(",", f.Candidates.Select(c => c.IdentityId))}"));
+        Assert.Equal(alone.Select(Describe), together.Select(Describe));
+        Assert.Equal(64, after.Calls - before.Calls);
+        Assert.True(after.Batches - before.Batches < 64, $"64 concurrent calls took {after.Batches - before.Batches} shard searches");
     }
 
     [RequiresModelFact("orl")]

@@ -9,7 +9,9 @@ namespace FaceGrains.Recognition.Similarity;
 /// (<c>panels[(row / 16) * 16 * dim + d * 16 + row % 16]</c>): one vector load brings one dimension of 16 rows, which
 /// a broadcast probe value multiplies, so 16 scores build up in one register with no horizontal sums. Blocks of 4
 /// panels (64 rows, 32 KiB at d = 128) stay in cache while every probe of a batch passes over them, so a batch reads
-/// the gallery from memory once. Single-threaded, like one shard. The shard's <see cref="ShardMatrix"/> keeps its rows so.
+/// the gallery from memory once. Every path sums a row's products in dimension order with fused multiply-adds, so a
+/// score is the same bits whether its probe was searched alone or in a batch. Single-threaded, like one shard. The
+/// shard's <see cref="ShardMatrix"/> keeps its rows so.
 /// </summary>
 public static class PanelKernels
 {
@@ -91,9 +93,17 @@ public static class PanelKernels
             for (; p < probeCount; p++)
             {
                 ref var probe = ref Unsafe.Add(ref probeBase, (nint)p * dim);
-                for (var q = 0; q < inBlock; q++)
+                ref var score = ref Unsafe.Add(ref scoreBase, ((nint)p * stride) + (b * Lanes));
+                if (inBlock == PanelsPerBlock)
                 {
-                    One1(ref probe, ref Unsafe.Add(ref block, q * panelFloats), dim, ref Unsafe.Add(ref scoreBase, ((nint)p * stride) + ((b + q) * Lanes)));
+                    One4(ref probe, ref block, dim, panelFloats, ref score);
+                }
+                else
+                {
+                    for (var q = 0; q < inBlock; q++)
+                    {
+                        One1(ref probe, ref Unsafe.Add(ref block, q * panelFloats), dim, ref Unsafe.Add(ref score, q * Lanes));
+                    }
                 }
             }
         }
@@ -165,25 +175,33 @@ public static class PanelKernels
         a3.StoreUnsafe(ref Unsafe.Add(ref score, 3 * stride));
     }
 
-    /// <summary>One probe × one panel, with four accumulators over the dimensions (no chain of dependent adds).</summary>
-    private static void One1(ref float probe, ref float panel, int dim, ref float score)
+    /// <summary>One probe × four panels: four independent accumulators, each summing its dimensions in order.</summary>
+    private static void One4(ref float probe, ref float block, int dim, nint panelFloats, ref float score)
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        nint d = 0;
-        for (; d + 4 <= dim; d += 4)
+        for (nint d = 0; d < dim; d++)
         {
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d)), Vector512.LoadUnsafe(ref panel, (nuint)(d * Lanes)), a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d + 1)), Vector512.LoadUnsafe(ref panel, (nuint)((d + 1) * Lanes)), a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d + 2)), Vector512.LoadUnsafe(ref panel, (nuint)((d + 2) * Lanes)), a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d + 3)), Vector512.LoadUnsafe(ref panel, (nuint)((d + 3) * Lanes)), a3);
+            var at = (nuint)(d * Lanes);
+            var x = Vector512.Create(Unsafe.Add(ref probe, d));
+            a0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref block, at), a0);
+            a1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref block, (nuint)panelFloats + at), a1);
+            a2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref block, (nuint)(2 * panelFloats) + at), a2);
+            a3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref block, (nuint)(3 * panelFloats) + at), a3);
         }
 
-        for (; d < dim; d++)
+        Store4(ref score, a0, a1, a2, a3);
+    }
+
+    /// <summary>One probe × one panel.</summary>
+    private static void One1(ref float probe, ref float panel, int dim, ref float score)
+    {
+        var a = Vector512<float>.Zero;
+        for (nint d = 0; d < dim; d++)
         {
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d)), Vector512.LoadUnsafe(ref panel, (nuint)(d * Lanes)), a0);
+            a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d)), Vector512.LoadUnsafe(ref panel, (nuint)(d * Lanes)), a);
         }
 
-        ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref score);
+        a.StoreUnsafe(ref score);
     }
 
     private static void Store4(ref float score, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3)

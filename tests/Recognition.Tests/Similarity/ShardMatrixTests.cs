@@ -68,6 +68,26 @@ public sealed class ShardMatrixTests
     }
 
     [Fact]
+    public void A_probe_scores_the_same_bits_alone_and_in_any_batch()
+    {
+        var random = new Random(9);
+        var matrix = new ShardMatrix(Dim);
+        for (var i = 0; i < 150; i++)
+        {
+            matrix.Upsert($"id-{i}", Rows(random, 1));
+        }
+
+        var probes = Rows(random, 7);
+        var batch = matrix.ScoreIdentities(probes, 7).ToArray();
+        var columns = matrix.IdentitySlots;
+        for (var p = 0; p < 7; p++)
+        {
+            var alone = matrix.ScoreIdentities(probes.AsSpan(p * Dim, Dim), 1).ToArray();
+            Assert.Equal(alone, batch.AsSpan(p * columns, columns).ToArray());
+        }
+    }
+
+    [Fact]
     public void A_changed_row_is_rewritten_in_place_and_a_repeated_one_changes_nothing()
     {
         var random = new Random(3);
