@@ -6,8 +6,8 @@ namespace FaceGrains.Grains;
 
 /// <summary>
 /// Joins the probes of concurrent identify calls on this silo into one search per shard, as the embedder batcher joins
-/// images: many callers with one probe each get the batched scan's throughput (a shard scores 32 probes in about 8× the
-/// time of one; docs/BENCHMARKS.md). It never waits to fill a batch: a call searches at once when a search slot is free
+/// images, so that many callers with one probe each can get the batched scan's throughput (a shard scores 32 probes in
+/// about 6× the time of one; docs/BENCHMARKS.md). It never waits to fill a batch: a call searches at once when a search slot is free
 /// (<see cref="GalleryOptions.SearchConcurrency"/> batches in flight per silo), and the calls that arrive while every
 /// slot is busy go together in the next batch (up to <see cref="GalleryOptions.SearchMaxBatchProbes"/> probes, one model
 /// version each). Each call gets its own probes' candidates, trimmed to its own k.
