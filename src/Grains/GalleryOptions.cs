@@ -33,6 +33,12 @@ public sealed class GalleryOptions
     /// </summary>
     public int SearchConcurrency { get; set; } = 64;
 
+    /// <summary>
+    /// How often (seconds) a shard checks that it runs on its home silo (shard s on the s-th active silo by address) and,
+    /// when silos have joined or left, moves there (it rebuilds from the identity directory on arrival); 0: never.
+    /// </summary>
+    public int ShardRebalanceSeconds { get; set; } = 30;
+
     /// <summary>Most probes (faces) one joined shard search carries.</summary>
     public int SearchMaxBatchProbes { get; set; } = 128;
 
@@ -95,6 +101,11 @@ public sealed class GalleryOptions
         if (EmbedderMaxWaitMilliseconds is < 0 or > 1000)
         {
             problems.Add($"EmbedderMaxWaitMilliseconds {EmbedderMaxWaitMilliseconds} must be between 0 and 1000.");
+        }
+
+        if (ShardRebalanceSeconds is < 0 or > 86400)
+        {
+            problems.Add($"ShardRebalanceSeconds {ShardRebalanceSeconds} must be between 0 (never) and 86400.");
         }
 
         if (SearchConcurrency is < 1 or > 64)

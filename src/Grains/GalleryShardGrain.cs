@@ -3,7 +3,6 @@ using FaceGrains.Grains.Interfaces;
 using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Similarity;
 using Microsoft.Extensions.Options;
-using Orleans.Placement;
 
 namespace FaceGrains.Grains;
 
@@ -12,11 +11,12 @@ namespace FaceGrains.Grains;
 /// embedding), changed in place and scanned with the SIMD kernels. Derived data, never persisted: on activation it is
 /// rebuilt from the identities its own directory partitions list. Kept alive (not collected when idle), so a quiet
 /// gallery does not pay for a rebuild at its next identify. Not reentrant: upserts mutate the matrix that searches read,
-/// and a search is one single-threaded scan anyway. Randomly placed, so the shards spread memory and CPU over the cluster.
+/// and a search is one single-threaded scan anyway. Placed by <see cref="ShardPlacementDirector"/> (shard s on the s-th
+/// silo), so the shards spread memory and CPU over the cluster, and moved there again when silos join or leave.
 /// </summary>
-[RandomPlacement]
+[ShardPlacement]
 [KeepAlive]
-public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryMetrics metrics) : Grain, IGalleryShardGrain
+public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryMetrics metrics, IClusterMembershipService membership) : Grain, IGalleryShardGrain
 {
     /// <summary>How many identities are asked for their rows at once while rebuilding.</summary>
     private const int RebuildConcurrency = 64;
@@ -34,6 +34,23 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
         (modelVersion, shard) = GalleryPartitioning.ParseShardKey(this.GetPrimaryKeyString());
         await RebuildAsync(cancellationToken);
         ReportSize();
+        if (options.ShardRebalanceSeconds > 0)
+        {
+            var period = TimeSpan.FromSeconds(options.ShardRebalanceSeconds);
+            this.RegisterGrainTimer(MoveHomeIfAway, new GrainTimerCreationOptions(period, period));
+        }
+    }
+
+    /// <summary>After silos joined or left, the shard's home may be another silo: it moves there (and rebuilds on arrival).</summary>
+    private Task MoveHomeIfAway(CancellationToken cancellationToken)
+    {
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
+        if (active.Count > 0 && !ShardPlacementDirector.HomeOf(shard, active).Equals(GrainContext.Address.SiloAddress))
+        {
+            this.MigrateOnIdle();
+        }
+
+        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

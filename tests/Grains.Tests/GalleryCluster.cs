@@ -19,10 +19,17 @@ public abstract class GalleryCluster : IAsyncLifetime
 
     // In-process silos are built by type; they read this when the cluster deploys (one cluster at a time).
     private static string currentFacesDirectory = "";
+    private static int currentRebalanceSeconds = 30;
 
     public TestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.GrainFactory;
+
+    /// <summary>Silos started by <see cref="InitializeAsync"/> (more may join later through <see cref="Cluster"/>).</summary>
+    protected virtual int InitialSilos => 3;
+
+    /// <summary><see cref="GalleryOptions.ShardRebalanceSeconds"/> of the silos.</summary>
+    protected virtual int ShardRebalanceSeconds => 30;
 
     public string FacesDirectory { get; } = Path.Combine(Path.GetTempPath(), "facegrains-grains-tests", Guid.NewGuid().ToString("N"), "faces");
 
@@ -30,7 +37,8 @@ public abstract class GalleryCluster : IAsyncLifetime
     {
         _ = TestModels.FaceApi;
         currentFacesDirectory = FacesDirectory;
-        var builder = new TestClusterBuilder(3);
+        currentRebalanceSeconds = ShardRebalanceSeconds;
+        var builder = new TestClusterBuilder((short)InitialSilos);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -58,6 +66,7 @@ public abstract class GalleryCluster : IAsyncLifetime
                 options.ShardCount = ShardCount;
                 options.EmbedderIntraOpThreads = 1;
                 options.MaxImageBytes = MaxImageBytes;
+                options.ShardRebalanceSeconds = currentRebalanceSeconds;
             });
     }
 }
