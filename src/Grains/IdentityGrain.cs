@@ -498,7 +498,7 @@ public sealed class IdentityGrain(
         Id,
         State.DisplayName,
         new Dictionary<string, string>(State.Metadata),
-        State.Faces.Select(f => new FaceView(f.FaceId, f.FileName, f.SizeBytes, f.Width, f.Height, f.ImageReference is not null, f.EnrolledUtc, f.Embeddings.Keys.ToList())).ToList(),
+        State.Faces.Select(f => new FaceView(f.FaceId, f.FileName, f.SizeBytes, f.Width, f.Height, f.ImageReference is not null, f.EnrolledUtc, f.Embeddings.Keys.ToList(), f.Aligned)).ToList(),
         State.Centroids.Keys.ToList(),
         State.CreatedUtc,
         State.UpdatedUtc);

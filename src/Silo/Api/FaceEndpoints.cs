@@ -40,38 +40,41 @@ public static class FaceEndpoints
 
     private static async Task<IResult> Image(string id, string faceId, IGrainFactory grains, IFaceImageStore images, CancellationToken cancellationToken)
     {
-        var (face, problem) = await FindAsync(id, faceId, grains);
+        var (face, bytes, problem) = await ReadImageAsync(id, faceId, grains, images, cancellationToken);
+        return problem ?? Results.File(bytes!, ContentTypeOf(bytes));
+    }
+
+    private static async Task<IResult> Chip(
+        string id, string faceId, IGrainFactory grains, IFaceImageStore images, ModelCatalog catalog, ModelRegistryCache registry, CancellationToken cancellationToken)
+    {
+        var (face, bytes, problem) = await ReadImageAsync(id, faceId, grains, images, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var bytes = face!.HasImage ? await images.ReadAsync(face.FaceId, cancellationToken) : null;
-        return bytes is null
-            ? Problems.NotFound($"Face '{face.FaceId}' of '{IdentityIds.Normalize(id)}' has no stored image (it was enrolled as an embedding).")
-            : Results.File(bytes, ContentTypeOf(bytes));
+        // Prepared as it was enrolled: a declared chip (aligned=true) as a chip again.
+        var model = await catalog.GetAsync(await registry.ActiveAsync()).WaitAsync(cancellationToken);
+        var photo = model.Preparer.Prepare(ImageDecoder.Decode(bytes!, model.Limits), FaceSelection.Largest, face!.Aligned);
+        return photo.HasFaces
+            ? Results.File(FaceChipPng.Encode(photo.Faces[0]), "image/png")
+            : Problems.Unprocessable("No face chip", $"Model version {model.Id[..12]} finds no face in the stored image of face '{face.FaceId}': {photo.Message}.");
     }
 
-    private static async Task<IResult> Chip(string id, string faceId, IGrainFactory grains, ModelCatalog catalog, ModelRegistryCache registry, CancellationToken cancellationToken)
+    /// <summary>The face and its stored image bytes, or the problem to answer (bad id, no such identity or face, no image).</summary>
+    private static async Task<(FaceView? Face, byte[]? Bytes, IResult? Problem)> ReadImageAsync(
+        string id, string faceId, IGrainFactory grains, IFaceImageStore images, CancellationToken cancellationToken)
     {
         var (face, problem) = await FindAsync(id, faceId, grains);
         if (problem is not null)
         {
-            return problem;
+            return (null, null, problem);
         }
 
-        // The identity's stored faces say whether this one was enrolled as a declared chip, so it is prepared as it was enrolled.
-        var stored = (await grains.GetGrain<IIdentityGrain>(IdentityIds.Normalize(id)).ExportFacesAsync()).FirstOrDefault(f => f.FaceId == face!.FaceId);
-        if (stored?.Image is null)
-        {
-            return Problems.NotFound($"Face '{face!.FaceId}' of '{IdentityIds.Normalize(id)}' has no stored image (it was enrolled as an embedding).");
-        }
-
-        var model = await catalog.GetAsync(await registry.ActiveAsync()).WaitAsync(cancellationToken);
-        var photo = model.Preparer.Prepare(ImageDecoder.Decode(stored.Image, model.Limits), FaceSelection.Largest, stored.Aligned);
-        return photo.HasFaces
-            ? Results.File(FaceChipPng.Encode(photo.Faces[0]), "image/png")
-            : Problems.Unprocessable("No face chip", $"Model version {model.Id[..12]} finds no face in the stored image of face '{face!.FaceId}': {photo.Message}.");
+        var bytes = face!.HasImage ? await images.ReadAsync(face.FaceId, cancellationToken) : null;
+        return bytes is null
+            ? (face, null, Problems.NotFound($"Face '{face.FaceId}' of '{IdentityIds.Normalize(id)}' has no stored image (it was enrolled as an embedding)."))
+            : (face, bytes, null);
     }
 
     private static async Task<IResult> Remove(string id, string faceId, IGrainFactory grains)
