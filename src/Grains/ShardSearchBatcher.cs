@@ -20,7 +20,6 @@ public sealed class ShardSearchBatcher : IDisposable
     private readonly Lazy<Task> loop;
     private long batches;
     private long calls;
-    private int queued; // jobs written to the queue (or held for the next batch) and not yet in a batch; the single-reader channel keeps no count
 
     public ShardSearchBatcher(IOptions<GalleryOptions> options)
     {
@@ -37,17 +36,8 @@ public sealed class ShardSearchBatcher : IDisposable
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(probes);
-        var job = new Job(grains, modelVersion, probes, k, new TaskCompletionSource<ShardSearchResult[]>(TaskCreationOptions.RunContinuationsAsynchronously));
-
-        // A free slot and nobody queued: search now, on the caller's scheduler, without a hop through the queue.
-        if (Volatile.Read(ref queued) == 0 && slots.Wait(0))
-        {
-            _ = RunAsync([job], probes.Count);
-            return job.Done.Task;
-        }
-
         _ = loop.Value;
-        Interlocked.Increment(ref queued);
+        var job = new Job(grains, modelVersion, probes, k, new TaskCompletionSource<ShardSearchResult[]>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(job))
         {
             throw new ObjectDisposedException(nameof(ShardSearchBatcher));
@@ -73,7 +63,7 @@ public sealed class ShardSearchBatcher : IDisposable
                 continue;
             }
 
-            var batch = new List<Job> { Taken(first) };
+            var batch = new List<Job> { first };
             var total = first.Probes.Count;
             while (total < options.SearchMaxBatchProbes && reader.TryRead(out var more))
             {
@@ -84,18 +74,12 @@ public sealed class ShardSearchBatcher : IDisposable
                     break;
                 }
 
-                batch.Add(Taken(more));
+                batch.Add(more);
                 total += more.Probes.Count;
             }
 
             _ = RunAsync(batch, total);
         }
-    }
-
-    private Job Taken(Job job)
-    {
-        Interlocked.Decrement(ref queued);
-        return job;
     }
 
     private async Task RunAsync(List<Job> batch, int total)
