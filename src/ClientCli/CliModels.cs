@@ -35,6 +35,14 @@ public static class CliModels
     /// The face preparer of <paramref name="model"/>'s recipe (detection and landmark nets imported on first use when it
     /// aligns): how every command that embeds turns an image into model input, exactly as the silo does.
     /// </summary>
-    public static FacePreparer Preparer(ParseResult parse, ModelVersion model, CommandOutput output, int intraOpThreads = 0) =>
-        FacePreparer.Open(model, Home(parse), intraOpThreads, output.Log);
+    public static FacePreparer Preparer(ParseResult parse, ModelVersion model, CommandOutput output, int intraOpThreads = 0)
+    {
+        var preparer = FacePreparer.Open(model, Home(parse), intraOpThreads, output.Log);
+        if (parse.GetValue(CliOptions.FaceCache) is { Length: > 0 } cache)
+        {
+            preparer.Cache = new PreparedPhotoCache(Path.GetFullPath(cache));
+        }
+
+        return preparer;
+    }
 }

@@ -28,6 +28,11 @@ public static class CliOptions
         Description = "The images are aligned face chips already (a face filling the frame): no detection, the model version's fixed crop. Without it a photo in which no face is found is refused.",
     };
 
+    public static readonly Option<string?> FaceCache = new("--face-cache")
+    {
+        Description = "Folder that keeps each photo's prepared faces (keyed by its pixels, the recipe and the detector settings), so evaluating another model with the same recipe on the same set detects nothing. Default: none (every photo detected).",
+    };
+
     public static readonly Option<int> Threads = new("--threads")
     {
         Description = "ONNX Runtime intra-op threads (0 = its default: one per core).",

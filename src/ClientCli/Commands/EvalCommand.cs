@@ -141,7 +141,7 @@ public static class EvalCommand
         };
         var command = new Command("lfw", "LFW View 2 verification from <data>/pairs.txt, each image's central face prepared by the model version's recipe: 10-fold accuracy, EER, AUC, TAR@FAR.")
         {
-            Data, CliOptions.Model, Plots, record, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
+            Data, CliOptions.Model, Plots, record, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache,
         };
         command.SetAction(parse =>
         {
@@ -222,7 +222,7 @@ public static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the split.", DefaultValueFactory = _ => 1 };
         var command = new Command("openset", "Open-set identification on a folder-per-person set, computed as the gallery does it (largest face, recipe, enrolment gate, centroids): rank-1, FNIR at FPIR 1e-2 / 1e-3, and what the gallery's default operating point would give.")
         {
-            Data, enroll, minImages, unknown, seed, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize,
+            Data, enroll, minImages, unknown, seed, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache,
         };
         command.SetAction(parse =>
         {

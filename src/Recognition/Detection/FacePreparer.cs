@@ -103,6 +103,30 @@ public sealed class FacePreparer : IDisposable
     public PreparedPhoto Prepare(RgbImage image, FaceSelection selection, bool aligned = false)
     {
         ArgumentNullException.ThrowIfNull(image);
+        if (Cache is null || Detector is null)
+        {
+            return PrepareUncached(image, selection, aligned);
+        }
+
+        var key = Cache.Key(image, selection, aligned, Recipe, Detector.Options);
+        if (Cache.TryGet(key) is { } cached)
+        {
+            return cached;
+        }
+
+        var photo = PrepareUncached(image, selection, aligned);
+        Cache.Put(key, photo);
+        return photo;
+    }
+
+    /// <summary>
+    /// Offline evaluation only: keep what <see cref="Prepare"/> makes of each photo on disk (keyed by its pixels, the
+    /// recipe and the detector settings), so another model with the same recipe detects nothing. Never set in a silo.
+    /// </summary>
+    public PreparedPhotoCache? Cache { get; set; }
+
+    private PreparedPhoto PrepareUncached(RgbImage image, FaceSelection selection, bool aligned)
+    {
         if (Math.Min(image.Width, image.Height) < MinImageSide)
         {
             return new PreparedPhoto(image.Width, image.Height, PhotoOutcome.ImageTooSmall,

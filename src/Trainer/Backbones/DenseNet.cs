@@ -18,6 +18,9 @@ public sealed class DenseNet : Backbone
     private readonly Linear fc;
     private readonly int _embedding;
 
+    /// <summary>The growth rate at a width multiplier: 32 × width, at least 4 (width 1 is DenseNet-121's 32).</summary>
+    public static int Growth(double width) => Math.Max(4, (int)Math.Round(32 * width));
+
     public DenseNet(int[] blockLayers, int growth, int inputSize, int embeddingSize, string norm, double dropBlock) : base("densenet121")
     {
         var channels = 2 * growth;

@@ -25,7 +25,11 @@ public sealed record TrainingConfig
     [JsonPropertyName("norm")] public string Norm { get; init; } = "batch";
     [JsonPropertyName("dropblock")] public double DropBlock { get; init; }
     [JsonPropertyName("dropout")] public double Dropout { get; init; }
+    /// <summary>"random", "faceapi" (dlib-resnet), or "run:&lt;run folder or run name&gt;": the backbone's weights from that run's
+    /// checkpoint (a name picks the newest run folder of that name in the runs directory); heads start fresh.</summary>
     [JsonPropertyName("init")] public string Init { get; init; } = "random";
+    /// <summary>An L2-normalisation layer after the backbone: every loss and the validation see unit-length embeddings.</summary>
+    [JsonPropertyName("l2_embedding")] public bool L2Embedding { get; init; }
 
     [JsonPropertyName("input_size")] public int InputSize { get; init; }
     [JsonPropertyName("mean")] public float[]? Mean { get; init; }
@@ -33,6 +37,10 @@ public sealed record TrainingConfig
     [JsonPropertyName("resize")] public string? Resize { get; init; }
     /// <summary>Crop policy text (CropPolicy.Parse); null = the backbone's default ("fit" for dlib-resnet, "full" otherwise).</summary>
     [JsonPropertyName("crop")] public string? Crop { get; init; }
+    /// <summary>"center-crop" (faces as they come, cut with <see cref="Crop"/>) or "align" (detected, landmarked and
+    /// aligned onto <see cref="AlignTemplate"/> scaled to the input, for training and serving alike).</summary>
+    [JsonPropertyName("face_crop")] public string FaceCrop { get; init; } = "center-crop";
+    [JsonPropertyName("align_template")] public string AlignTemplate { get; init; } = "arcface";
 
     [JsonPropertyName("losses")] public List<LossConfig> Losses { get; init; } = [new LossConfig()];
     [JsonPropertyName("sampler")] public string Sampler { get; init; } = "shuffled";
@@ -68,7 +76,10 @@ public sealed record TrainingConfig
 
     public static readonly string[] Splits = ["identity", "image"];
     public static readonly string[] Norms = ["batch", "group", "layer", "none"];
-    public static readonly string[] Inits = ["random", "faceapi"];
+    public static readonly string[] Inits = ["random", "faceapi", "run:<run folder or name>"];
+    public static readonly string[] FaceCrops = ["center-crop", "align"];
+    public static readonly string[] AlignTemplates = ["arcface", "dlib"];
+    public const string RunInitPrefix = "run:";
     public static readonly string[] Samplers = ["shuffled", "pk"];
     public static readonly string[] Optimizers = ["sgd", "adamw"];
     public static readonly string[] Schedules = ["constant", "step", "cosine", "onecycle"];
@@ -131,7 +142,17 @@ public sealed record TrainingConfig
         var errors = new List<string>();
         OneOf(errors, "split", Split, Splits);
         OneOf(errors, "norm", Norm, Norms);
-        OneOf(errors, "init", Init, Inits);
+        if (!Init.StartsWith(RunInitPrefix, StringComparison.Ordinal) || Init.Length == RunInitPrefix.Length)
+        {
+            OneOf(errors, "init", Init, Inits);
+        }
+
+        OneOf(errors, "face_crop", FaceCrop, FaceCrops);
+        OneOf(errors, "align_template", AlignTemplate, AlignTemplates);
+        if (FaceCrop == "align" && Crop is not null && Crop != "full")
+        {
+            errors.Add($"face_crop 'align' takes no crop (got '{Crop}'): faces are aligned onto the template");
+        }
         OneOf(errors, "sampler", Sampler, Samplers);
         OneOf(errors, "optimizer", Optimizer, Optimizers);
         OneOf(errors, "schedule", Schedule, Schedules);

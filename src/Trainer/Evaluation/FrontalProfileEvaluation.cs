@@ -17,12 +17,17 @@ namespace FaceGrains.Trainer.Evaluation;
 public static class FrontalProfileEvaluation
 {
     /// <param name="aligned">The images are face chips: taken whole (the recipe's fixed crop), no detection.</param>
-    public static (VerificationResult Result, int ImagesWithoutFace) Run(ModelVersion model, IReadOnlyList<(string Identity, string Path)> faces, int threads, FaceGrainsHome home, bool aligned)
+    public static (VerificationResult Result, int ImagesWithoutFace) Run(ModelVersion model, IReadOnlyList<(string Identity, string Path)> faces, int threads, FaceGrainsHome home, bool aligned, string? faceCache = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(faces);
         using var embedder = new FaceEmbedder(model, new EmbedderOptions { IntraOpNumThreads = threads });
         using var preparer = FacePreparer.Open(model, home, intraOpThreads: 1, log: Console.Error.WriteLine);
+        if (faceCache is { Length: > 0 })
+        {
+            preparer.Cache = new PreparedPhotoCache(Path.GetFullPath(faceCache));
+        }
+
         var set = ImageSetEmbedding.Embed(embedder, preparer, faces.Select(f => f.Path).ToList(), FaceSelection.Largest, aligned: aligned);
         var kept = Enumerable.Range(0, faces.Count).Where(i => !set.Rejected.ContainsKey(i)).ToList();
         var embeddings = kept.Select(i => set.Row(i).ToArray()).ToArray();

@@ -6,7 +6,8 @@ namespace FaceGrains.Trainer.Training;
 
 /// <summary>
 /// The serving recipe a config implies: the backbone's defaults, overridden by the config's keys. Trained models take
-/// face crops as they come (face_crop "center-crop" with the config's crop), as they were trained.
+/// face crops as they come (face_crop "center-crop" with the config's crop), or faces detected and aligned onto the
+/// config's template (face_crop "align"), as they were trained.
 /// </summary>
 public static class ModelSetup
 {
@@ -14,6 +15,24 @@ public static class ModelSetup
     {
         var b = BackboneRegistry.Spec(config.Backbone);
         var size = config.InputSize > 0 ? config.InputSize : b.InputSize;
+        if (config.FaceCrop == PreprocessingSpec.AlignFaceCrop)
+        {
+            var aligned = new PreprocessingSpec
+            {
+                Width = size,
+                Height = size,
+                ChannelOrder = "rgb",
+                Mean = config.Mean ?? b.Mean,
+                Std = config.Std ?? b.Std,
+                FaceCrop = PreprocessingSpec.AlignFaceCrop,
+                AlignTemplate = Template(config.AlignTemplate, size),
+                Crop = CropPolicy.Full,
+                Resize = config.Resize ?? b.Resize,
+            };
+            aligned.Validate();
+            return aligned;
+        }
+
         var spec = new PreprocessingSpec
         {
             Width = size,
@@ -28,4 +47,11 @@ public static class ModelSetup
         spec.Validate();
         return spec;
     }
+
+    /// <summary>The config's <c>align_template</c> at <paramref name="size"/> pixels: InsightFace's 112×112 template or dlib's 150×150 chip, scaled.</summary>
+    public static FaceTemplate Template(string name, int size) => name switch
+    {
+        "dlib" => FaceTemplate.DlibChip150.Scaled(size),
+        _ => FaceTemplate.ArcFace112.Scaled(size),
+    };
 }

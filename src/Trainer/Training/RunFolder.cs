@@ -27,4 +27,28 @@ public sealed record RunFolder(string Path)
         Directory.CreateDirectory(path);
         return new RunFolder(System.IO.Path.GetFullPath(path));
     }
+
+    /// <summary>
+    /// The run an <c>init "run:…"</c> names: a run folder path, or a run name, meaning the newest folder
+    /// <c>&lt;name&gt;-&lt;utc stamp&gt;</c> in <paramref name="runsDirectory"/> that holds a checkpoint.
+    /// </summary>
+    public static RunFolder Find(string reference, string runsDirectory)
+    {
+        if (Directory.Exists(reference))
+        {
+            var direct = new RunFolder(System.IO.Path.GetFullPath(reference));
+            return File.Exists(direct.Checkpoint)
+                ? direct
+                : throw new CheckpointException($"run folder '{reference}' holds no checkpoint (checkpoint.fgckpt)");
+        }
+
+        var pattern = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(reference) + @"-\d{8}-\d{6}(-\d+)?$");
+        var newest = (Directory.Exists(runsDirectory) ? Directory.GetDirectories(runsDirectory) : [])
+            .Where(d => pattern.IsMatch(System.IO.Path.GetFileName(d)))
+            .Select(d => new RunFolder(System.IO.Path.GetFullPath(d)))
+            .Where(r => File.Exists(r.Checkpoint))
+            .OrderByDescending(r => File.GetLastWriteTimeUtc(r.Checkpoint))
+            .FirstOrDefault();
+        return newest ?? throw new CheckpointException($"no run named '{reference}' with a checkpoint in {runsDirectory} (train that stage first, or give a run folder path)");
+    }
 }

@@ -42,7 +42,7 @@ public static class TrainingRun
 
         File.WriteAllText(run.Config, config.ToJson());
         var spec = ModelSetup.Preprocessing(config);
-        var cache = FaceCache.Build(split.Train, spec, spec.Crop, dataThreads);
+        var cache = FaceCache.Build(split.Train, spec, spec.Crop, dataThreads, progress.Log);
         var skipped = cache.Skipped.ToList();
         var usable = Enumerable.Range(0, split.Train.Count).Where(i => cache[i] is not null).ToList();
         var classes = split.TrainIdentities.Count;
@@ -58,7 +58,7 @@ public static class TrainingRun
         File.WriteAllLines(run.Skipped, skipped.Order(StringComparer.Ordinal));
         foreach (var line in skipped)
         {
-            progress.Log($"skipped unreadable image {line}");
+            progress.Log($"skipped image {line}");
         }
 
         progress.Log($"{usable.Count} training faces of {classes} identities; {verification.Count} verification faces; {closedSet.Count} closed-set faces; {skipped.Count} skipped");
@@ -114,7 +114,22 @@ public static class TrainingRun
         }
         else
         {
-            var initial = Evaluate(backbone, loss, verification, closedSet, centroidFaces, spec, 0, 0, null, null, null, null, Stopwatch.StartNew());
+            if (config.Init.StartsWith(TrainingConfig.RunInitPrefix, StringComparison.Ordinal))
+            {
+                // A later stage: the network starts from an earlier run's weights; heads and optimiser start fresh.
+                var from = RunFolder.Find(config.Init[TrainingConfig.RunInitPrefix.Length..], Path.GetDirectoryName(run.Path)!);
+                var checkpoint = Checkpoint.Load(from.Checkpoint);
+                if (checkpoint.Info.Backbone != config.Backbone)
+                {
+                    throw new CheckpointException($"init run '{from.Path}' trained backbone '{checkpoint.Info.Backbone}', this config names '{config.Backbone}'");
+                }
+
+                checkpoint.Restore(backbone, "model.");
+                File.WriteAllText(Path.Combine(run.Path, "init.txt"), from.Path + "\n");
+                progress.Log($"network initialised from {from.Path} (epoch {checkpoint.Info.Epoch})");
+            }
+
+            var initial = Evaluate(backbone, config.L2Embedding, loss, verification, closedSet, centroidFaces, spec, 0, 0, null, null, null, null, Stopwatch.StartNew());
             Append(run, history, initial);
             progress.Log($"epoch 0 (untrained): val EER {initial.ValEer:P2}, AUC {initial.ValAuc:F4}");
         }
@@ -161,6 +176,11 @@ public static class TrainingRun
                         using (scaler is null ? null : Autocast.Enter(device.type, ScalarType.Float16))
                         {
                             embeddings = backbone.call(x);
+                        }
+
+                        if (config.L2Embedding)
+                        {
+                            embeddings = nn.functional.normalize(embeddings.to_type(ScalarType.Float32), p: 2, dim: 1);
                         }
 
                         // The loss (normalisations, exponentials) runs in float32, outside autocast.
@@ -214,7 +234,7 @@ public static class TrainingRun
 
             trainSeconds += epochStepSeconds;
             trainImages += epochImages;
-            var metrics = Evaluate(backbone, loss, verification, closedSet, centroidFaces, spec, epoch, globalStep, lossSum / Math.Max(1, steps), lastLr, epochImages / Math.Max(epochStepSeconds, 1e-9), loader.ImagesPerSecond, clock);
+            var metrics = Evaluate(backbone, config.L2Embedding, loss, verification, closedSet, centroidFaces, spec, epoch, globalStep, lossSum / Math.Max(1, steps), lastLr, epochImages / Math.Max(epochStepSeconds, 1e-9), loader.ImagesPerSecond, clock);
             Append(run, history, metrics);
             SaveCheckpoint(run, config, epoch, globalStep, backbone, loss, optimizer, scaler);
             CurvePlots.Save(history, run);
@@ -280,14 +300,15 @@ public static class TrainingRun
         }
     }
 
-    private static EpochMetrics Evaluate(Backbone backbone, EmbeddingLoss loss, ValidationSet verification, ValidationSet closedSet, Lazy<ValidationSet> centroidFaces, Recognition.Preprocessing.PreprocessingSpec spec, int epoch, long step, double? trainLoss, double? lr, double? ips, double? loaderIps, Stopwatch clock)
+    private static EpochMetrics Evaluate(Backbone backbone, bool l2, EmbeddingLoss loss, ValidationSet verification, ValidationSet closedSet, Lazy<ValidationSet> centroidFaces, Recognition.Preprocessing.PreprocessingSpec spec, int epoch, long step, double? trainLoss, double? lr, double? ips, double? loaderIps, Stopwatch clock)
     {
         backbone.eval();
         loss.eval();
         var device = backbone.parameters().First().device;
-        Tensor Forward(Tensor x) => backbone.call(x.to(device));
+        Tensor Forward(Tensor x) => l2 ? nn.functional.normalize(backbone.call(x.to(device)), p: 2, dim: 1) : backbone.call(x.to(device));
         var embeddings = verification.Embed(Forward, spec.Height, spec.Width);
         var result = verification.Verify(embeddings);
+        var euclidean = verification.Verify(embeddings, ValidationSet.Distance.Euclidean);
         var accuracy = closedSet.Count == 0 ? double.NaN : closedSet.ClosedSetAccuracy(x => loss.Logits(Forward(x)), spec.Height, spec.Width);
         if (double.IsNaN(accuracy) && closedSet.Count > 0)
         {
@@ -305,6 +326,7 @@ public static class TrainingRun
             ClosedSetAccuracy = double.IsNaN(accuracy) ? null : accuracy,
             ValEer = result.Eer,
             ValAuc = result.Auc,
+            ValEerEuclidean = euclidean.Eer,
             Lr = lr,
             ImagesPerSecond = ips,
             LoaderImagesPerSecond = loaderIps,

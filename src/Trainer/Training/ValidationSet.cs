@@ -26,6 +26,9 @@ public sealed class ValidationSet
 
     public IReadOnlyList<FaceSample> Samples { get; }
 
+    /// <summary>Where validation keeps prepared faces: <c>&lt;home&gt;/cache/prepared-faces</c> (also a good <c>--face-cache</c> for evaluations).</summary>
+    public const string PreparedFacesFolder = "prepared-faces";
+
     public int Count => Samples.Count;
 
     public static ValidationSet Build(IReadOnlyList<FaceSample> samples, PreprocessingSpec spec, int maxImages, int seed, int threads, List<string> skipped)
@@ -35,7 +38,11 @@ public sealed class ValidationSet
             : samples.ToList();
         var size = 3 * spec.Width * spec.Height;
         var images = new float[chosen.Count * size];
-        using var preparer = FacePreparer.Open(spec, FaceGrainsHome.Resolve());
+        var home = FaceGrainsHome.Resolve();
+        using var preparer = FacePreparer.Open(spec, home);
+        // Validation faces are the same photos in every run of a recipe: what the preparer made of each is kept
+        // (keyed by its pixels and the recipe), so only the first run detects them.
+        preparer.Cache = new PreparedPhotoCache(Path.Combine(home.CacheDirectory, PreparedFacesFolder));
         var ok = new bool[chosen.Count];
         var bad = new System.Collections.Concurrent.ConcurrentBag<string>();
         Parallel.For(0, chosen.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
@@ -92,12 +99,21 @@ public sealed class ValidationSet
         return rows;
     }
 
-    /// <summary>Every pair of faces scored by cosine similarity; genuine when both show the same identity.</summary>
-    public VerificationResult Verify(float[][] embeddings) => VerifyPairs(embeddings, Samples.Select(s => s.Identity).ToList(), null);
-
-    public static VerificationResult VerifyPairs(float[][] embeddings, IReadOnlyList<string> identities, Func<int, int, bool>? include)
+    public enum Distance
     {
-        var normalized = embeddings.Select(Normalize).ToArray();
+        /// <summary>Cosine similarity (the gallery's score).</summary>
+        Cosine,
+
+        /// <summary>Negative Euclidean distance between the embeddings as they are (the loss study's other metric).</summary>
+        Euclidean,
+    }
+
+    /// <summary>Every pair of faces scored by cosine similarity (or negative Euclidean distance); genuine when both show the same identity.</summary>
+    public VerificationResult Verify(float[][] embeddings, Distance distance = Distance.Cosine) => VerifyPairs(embeddings, Samples.Select(s => s.Identity).ToList(), null, distance);
+
+    public static VerificationResult VerifyPairs(float[][] embeddings, IReadOnlyList<string> identities, Func<int, int, bool>? include, Distance distance = Distance.Cosine)
+    {
+        var normalized = distance == Distance.Cosine ? embeddings.Select(Normalize).ToArray() : embeddings;
         var scores = new List<double>();
         var genuine = new List<bool>();
         for (var i = 0; i < normalized.Length; i++)
@@ -109,7 +125,9 @@ public sealed class ValidationSet
                     continue;
                 }
 
-                scores.Add(System.Numerics.Tensors.TensorPrimitives.Dot(normalized[i], normalized[j]));
+                scores.Add(distance == Distance.Cosine
+                    ? System.Numerics.Tensors.TensorPrimitives.Dot(normalized[i], normalized[j])
+                    : -System.Numerics.Tensors.TensorPrimitives.Distance(normalized[i], normalized[j]));
                 genuine.Add(identities[i] == identities[j]);
             }
         }
