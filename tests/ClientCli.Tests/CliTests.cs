@@ -182,6 +182,35 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     }
 
     [RequiresModelFact("orl")]
+    public void Eval_openset_answers_a_fixed_threshold_and_a_face_cache_changes_no_figure()
+    {
+        var cache = Path.Combine(temp, "prepared-faces");
+        string[] common = ["eval", "openset", "--data", SharedData.PathOf("orl"), "--enroll-per-identity", "3", "--min-images", "10", "--aligned", "--json", "--plots", Path.Combine(temp, "plots"), "--home", ModelHome()];
+        JsonObject Eval(params string[] more)
+        {
+            var (code, stdout, stderr) = Run([.. common, .. more]);
+            Assert.True(code == 0, stderr);
+            return JsonNode.Parse(stdout)!.AsObject();
+        }
+
+        // A cosine no face reaches: every search answered no-correspondence.
+        var none = Eval("--threshold", "1.01");
+        Assert.Equal((1.01, 0.0, 1.0), (none["threshold"]!.GetValue<double>(), none["fpir_at_threshold"]!.GetValue<double>(), none["fnir_at_threshold"]!.GetValue<double>()));
+
+        var first = Eval("--threshold", "0.5", "--face-cache", cache);
+        Assert.NotEmpty(Directory.GetFiles(cache, "*.bin", SearchOption.AllDirectories));
+        var second = Eval("--threshold", "0.5", "--face-cache", cache);
+        foreach (var key in new[] { "rank1", "fnir_at_fpir_1e-2", "threshold_at_fpir_1e-2", "rejected_images", "default_threshold" })
+        {
+            Assert.Equal(none[key]!.ToJsonString(), first[key]!.ToJsonString());
+            Assert.Equal(none[key]!.ToJsonString(), second[key]!.ToJsonString());
+        }
+
+        // The dlib model's impostor cosines sit far above 0.5, so that fixed rule accepts most strangers.
+        Assert.True(first["fpir_at_threshold"]!.GetValue<double>() > 0.5, $"FPIR at cosine 0.5: {first["fpir_at_threshold"]}");
+    }
+
+    [RequiresModelFact("orl")]
     public void Eval_openset_with_no_images_left_to_probe_is_a_user_error()
     {
         var (code, stdout, stderr) = Run(

@@ -220,9 +220,13 @@ public static class EvalCommand
         var minImages = new Option<int>("--min-images") { Description = "M: only identities with at least M images take part.", DefaultValueFactory = _ => 5 };
         var unknown = new Option<double>("--unknown-fraction") { Description = "F: share of those identities held out as unknown (never enrolled).", DefaultValueFactory = _ => 0.25 };
         var seed = new Option<int>("--seed") { Description = "Seed for the split.", DefaultValueFactory = _ => 1 };
+        var fixedThreshold = new Option<double?>("--threshold")
+        {
+            Description = "Also answer every search at this fixed cosine (e.g. a recipe's own rule, 0.5): fpir_at_threshold, fnir_at_threshold, beside the calibrated default_threshold.",
+        };
         var command = new Command("openset", "Open-set identification on a folder-per-person set, computed as the gallery does it (largest face, recipe, enrolment gate, centroids): rank-1, FNIR at FPIR 1e-2 / 1e-3, and what the gallery's default operating point would give.")
         {
-            Data, enroll, minImages, unknown, seed, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache,
+            Data, enroll, minImages, unknown, seed, fixedThreshold, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache,
         };
         command.SetAction(parse =>
         {
@@ -265,7 +269,14 @@ public static class EvalCommand
                 payload[$"fpir_{Exponent(f.TargetFpir)}_resolvable"] = f.Resolvable;
             }
 
-            var operating = OperatingPointStudy.Run(report, model, new Grains.GalleryOptions().DefaultTargetFpir);
+            var operating = OperatingPointStudy.Run(report, model, new Grains.GalleryOptions().DefaultTargetFpir).ToList();
+            if (parse.GetValue(fixedThreshold) is { } t)
+            {
+                // A fixed rule: a search is answered with its nearest identity when the cosine reaches t, else no-correspondence.
+                var (fpir, fnir) = OpenSetMetrics.AtThreshold(report.Mated, report.NonMated, t);
+                operating.AddRange([("threshold", t), ("fpir_at_threshold", fpir), ("fnir_at_threshold", fnir)]);
+            }
+
             foreach (var (key, value) in operating)
             {
                 payload[key] = value?.DeepClone();
