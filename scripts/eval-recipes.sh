@@ -2,7 +2,9 @@
 # Evaluates the models scripts/train-recipes.sh published, and the imported dlib model beside them, the same way
 # (docs/BENCHMARKS.md, "The four recipes"):
 #
-#   scripts/eval-recipes.sh [data]      data = the shared data folder (default ../shared/data)
+#   scripts/eval-recipes.sh [name...]   names of configs in $FACEGRAINS_HOME/recipes (default: every published one)
+#
+# FACEGRAINS_DATA: the shared data folder (default ../shared/data).
 #
 # Per model: held-out CFP frontal-vs-profile EER (`facegrains-train eval-cfp --run`, the run's held-out identities),
 # LFW View 2 with the model's recipe (`facegrains eval lfw`), the LFW open-set split (K 2, M 5, seed 1) with recipe 1's
@@ -13,7 +15,7 @@
 # detect each photo once. FACEGRAINS_CLI / FACEGRAINS_TRAIN: the commands to run (default: dotnet run, Release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data="${1:-../shared/data}"
+data="${FACEGRAINS_DATA:-../shared/data}"
 : "${FACEGRAINS_HOME:?set FACEGRAINS_HOME (where scripts/train-recipes.sh published)}"
 read -r -a cli <<<"${FACEGRAINS_CLI:-dotnet run --project src/ClientCli -c Release --}"
 read -r -a train <<<"${FACEGRAINS_TRAIN:-dotnet run --project src/Trainer -c Release --}"

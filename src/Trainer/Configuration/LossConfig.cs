@@ -18,12 +18,17 @@ public sealed record LossConfig
     [JsonPropertyName("label_smoothing")] public double LabelSmoothing { get; init; }
     [JsonPropertyName("center_weight")] public double CenterWeight { get; init; } = 0.01;
     [JsonPropertyName("temperature")] public double Temperature { get; init; } = 0.1;
+    /// <summary>Triplet mining: "hard" (each anchor's farthest positive and nearest negative) or "all" (every valid triplet, mean over those still violating the margin).</summary>
+    [JsonPropertyName("mining")] public string Mining { get; init; } = "hard";
+
+    public static readonly string[] Minings = ["hard", "all"];
 
     public static readonly string[] Types = ["softmax", "center", "arcface", "cosface", "sphereface", "combined", "triplet", "contrastive", "supcon"];
 
     public void Validate(List<string> errors, string where)
     {
         TrainingConfig.OneOf(errors, $"{where}.type", Type, Types);
+        TrainingConfig.OneOf(errors, $"{where}.mining", Mining, Minings);
         TrainingConfig.Range(errors, $"{where}.weight", Weight, 0, 1000);
         TrainingConfig.Range(errors, $"{where}.scale", Scale, 0.01, 1000);
         TrainingConfig.Range(errors, $"{where}.label_smoothing", LabelSmoothing, 0, 0.99);

@@ -19,7 +19,7 @@ public static class LossFactory
         "cosface" => new CosFaceLoss(classes, dim, c.Scale, c.Margin ?? 0.35),
         "sphereface" => new SphereFaceLoss(classes, dim, c.Scale, c.Margin ?? 1.35),
         "combined" => new CombinedMarginLoss(classes, dim, c.Scale, c.M1, c.M2, c.M3),
-        "triplet" => new TripletLoss(c.Margin ?? 0.3),
+        "triplet" => new TripletLoss(c.Margin ?? 0.3, c.Mining == "all"),
         "contrastive" => new ContrastiveLoss(c.Margin ?? 1.0),
         "supcon" => new SupConLoss(c.Temperature),
         _ => throw new ConfigException($"loss type '{c.Type}' is not one of: {string.Join(", ", LossConfig.Types)}"),

@@ -15,24 +15,7 @@ public static class ModelSetup
     {
         var b = BackboneRegistry.Spec(config.Backbone);
         var size = config.InputSize > 0 ? config.InputSize : b.InputSize;
-        if (config.FaceCrop == PreprocessingSpec.AlignFaceCrop)
-        {
-            var aligned = new PreprocessingSpec
-            {
-                Width = size,
-                Height = size,
-                ChannelOrder = "rgb",
-                Mean = config.Mean ?? b.Mean,
-                Std = config.Std ?? b.Std,
-                FaceCrop = PreprocessingSpec.AlignFaceCrop,
-                AlignTemplate = Template(config.AlignTemplate, size),
-                Crop = CropPolicy.Full,
-                Resize = config.Resize ?? b.Resize,
-            };
-            aligned.Validate();
-            return aligned;
-        }
-
+        var align = config.FaceCrop == PreprocessingSpec.AlignFaceCrop;
         var spec = new PreprocessingSpec
         {
             Width = size,
@@ -40,8 +23,9 @@ public static class ModelSetup
             ChannelOrder = "rgb",
             Mean = config.Mean ?? b.Mean,
             Std = config.Std ?? b.Std,
-            FaceCrop = PreprocessingSpec.CenterFaceCrop,
-            Crop = CropPolicy.Parse(config.Crop ?? b.Crop),
+            FaceCrop = align ? PreprocessingSpec.AlignFaceCrop : PreprocessingSpec.CenterFaceCrop,
+            AlignTemplate = align ? Template(config.AlignTemplate, size) : null,
+            Crop = align ? CropPolicy.Full : CropPolicy.Parse(config.Crop ?? b.Crop),
             Resize = config.Resize ?? b.Resize,
         };
         spec.Validate();

@@ -128,6 +128,17 @@ public sealed class LossValueTests
     }
 
     [Fact]
+    public void Triplet_batch_all_averages_only_the_triplets_that_violate_the_margin()
+    {
+        using var scope = NewDisposeScope();
+        // Margin 0.1: anchor 0° (pos 60°, neg 90°) already satisfies it (1 − 1.414 + 0.1 < 0) and is not counted;
+        // anchor 60° (pos 0°, neg 90°: chord 30°) violates it. Batch-hard would halve that over both anchors.
+        var expected = Chord(60) - Chord(30) + 0.1;
+        Assert.Equal(expected, Value(new TripletLoss(margin: 0.1, allTriplets: true), ThreePoints(), [0, 0, 1]), Tolerance);
+        Assert.Equal(expected / 2, Value(new TripletLoss(margin: 0.1), ThreePoints(), [0, 0, 1]), Tolerance);
+    }
+
+    [Fact]
     public void Contrastive_averages_positive_and_negative_pair_terms()
     {
         using var scope = NewDisposeScope();
