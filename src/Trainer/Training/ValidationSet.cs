@@ -26,9 +26,6 @@ public sealed class ValidationSet
 
     public IReadOnlyList<FaceSample> Samples { get; }
 
-    /// <summary>Where validation keeps prepared faces: <c>&lt;home&gt;/cache/prepared-faces</c> (also a good <c>--face-cache</c> for evaluations).</summary>
-    public const string PreparedFacesFolder = "prepared-faces";
-
     public int Count => Samples.Count;
 
     public static ValidationSet Build(IReadOnlyList<FaceSample> samples, PreprocessingSpec spec, int maxImages, int seed, int threads, List<string> skipped)
@@ -42,7 +39,7 @@ public sealed class ValidationSet
         using var preparer = FacePreparer.Open(spec, home);
         // Validation faces are the same photos in every run of a recipe: what the preparer made of each is kept
         // (keyed by its pixels and the recipe), so only the first run detects them.
-        preparer.Cache = new PreparedPhotoCache(Path.Combine(home.CacheDirectory, PreparedFacesFolder));
+        preparer.Cache = new PreparedPhotoCache(Path.Combine(home.CacheDirectory, FaceCache.PreparedFacesFolder));
         var ok = new bool[chosen.Count];
         var bad = new System.Collections.Concurrent.ConcurrentBag<string>();
         Parallel.For(0, chosen.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
