@@ -11,7 +11,7 @@ names=("$@")
 pct() { jq -r "if ($1) == null then \"–\" else (($1) * 10000 | round / 100 | tostring) + \" %\" end"; }
 num() { jq -r "if ($1) == null then \"–\" else (($1) * 10000 | round / 10000 | tostring) end"; }
 
-echo "| config | backbone, embedding | loss | epochs × steps | minutes | images/s | held-out EER (untrained → trained) | AUC | EER, Euclidean |"
+echo "| config | backbone, embedding | loss | epochs × steps (64 faces) | minutes | images/s | held-out EER (start → trained) | AUC | EER, Euclidean |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for name in "${names[@]}"; do
   run="$(jq -r .run "$out/$name.run.json")"
@@ -19,7 +19,7 @@ for name in "${names[@]}"; do
   last="$(tail -n 1 "$run/metrics.jsonl")"
   echo "| \`$name\` | $(jq -r '"\(.backbone) ×\(.width), \(.embedding_size)-d, \(.input_size) px\(if .l2_embedding then ", L2 layer" else "" end)"' "$config")" \
     "| $(jq -r '[.losses[] | "\(if .weight != 1 then "\(.weight)·" else "" end)\(.type)\(if .mining == "all" and .type == "triplet" then " (all)" else "" end)\(if .label_smoothing > 0 then " (ls \(.label_smoothing))" else "" end)"] | join(" + ")' "$config")" \
-    "| $(jq -r '"\(.epochs) × \(.train_images / 64 | ceil)"' "$out/$name.run.json")" \
+    "| $(echo "$last" | jq -r --argjson e "$(jq .epochs "$out/$name.run.json")" '"\($e) × \(.step / $e | round)"')" \
     "| $(jq -s '[.[] | select(.epoch > 0) | .seconds] | add / 60 | round' "$run/metrics.jsonl")" \
     "| $(jq -r '.images_per_second | round' "$out/$name.run.json")" \
     "| $(pct .initial_val_eer <"$out/$name.run.json") → **$(pct .final_val_eer <"$out/$name.run.json")**" \
