@@ -108,7 +108,8 @@ public sealed class FacePreparer : IDisposable
             return PrepareUncached(image, selection, aligned);
         }
 
-        var key = Cache.Key(image, selection, aligned, Recipe, Detector.Options);
+        _cacheDescription ??= PreparedPhotoCache.Describe(Recipe, Detector.Options);
+        var key = PreparedPhotoCache.Key(image, selection, aligned, _cacheDescription);
         if (Cache.TryGet(key) is { } cached)
         {
             return cached;
@@ -124,6 +125,8 @@ public sealed class FacePreparer : IDisposable
     /// recipe and the detector settings), so another model with the same recipe detects nothing. Never set in a silo.
     /// </summary>
     public PreparedPhotoCache? Cache { get; set; }
+
+    private string? _cacheDescription;
 
     private PreparedPhoto PrepareUncached(RgbImage image, FaceSelection selection, bool aligned)
     {

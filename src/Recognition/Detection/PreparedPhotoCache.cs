@@ -26,12 +26,18 @@ public sealed class PreparedPhotoCache(string directory)
     private int _hits;
     private int _misses;
 
-    public string Key(RgbImage image, FaceSelection selection, bool aligned, PreprocessingSpec recipe, FaceDetectorOptions? detector)
+    public string Key(RgbImage image, FaceSelection selection, bool aligned, PreprocessingSpec recipe, FaceDetectorOptions? detector) =>
+        Key(image, selection, aligned, Describe(recipe, detector));
+
+    /// <summary>What of a preparer goes into every key: the whole recipe and the detector settings (not its thread count). A preparer computes it once.</summary>
+    public static string Describe(PreprocessingSpec recipe, FaceDetectorOptions? detector) =>
+        $"{JsonSerializer.Serialize(recipe)}|{(detector is null ? "" : JsonSerializer.Serialize(detector with { IntraOpNumThreads = 0 }))}";
+
+    public static string Key(RgbImage image, FaceSelection selection, bool aligned, string preparer)
     {
         ArgumentNullException.ThrowIfNull(image);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var header = $"{Magic}|{selection}|{aligned}|{image.Width}x{image.Height}|{JsonSerializer.Serialize(recipe)}|{(detector is null ? "" : JsonSerializer.Serialize(detector with { IntraOpNumThreads = 0 }))}";
-        sha.AppendData(Encoding.UTF8.GetBytes(header));
+        sha.AppendData(Encoding.UTF8.GetBytes($"{Magic}|{selection}|{aligned}|{image.Width}x{image.Height}|{preparer}"));
         sha.AppendData(image.Pixels);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
