@@ -20,6 +20,10 @@ public sealed record LossConfig
     [JsonPropertyName("temperature")] public double Temperature { get; init; } = 0.1;
     /// <summary>Triplet mining: "hard" (each anchor's farthest positive and nearest negative) or "all" (every valid triplet, mean over those still violating the margin).</summary>
     [JsonPropertyName("mining")] public string Mining { get; init; } = "hard";
+    /// <summary>SphereFace annealing: the fraction of training after which λ has fallen from 1000 to <see cref="LambdaMin"/>; 0 = no annealing.</summary>
+    [JsonPropertyName("anneal")] public double Anneal { get; init; }
+    /// <summary>SphereFace annealing: the last λ in s·(λ·cos θ + ψ(θ)) / (1 + λ).</summary>
+    [JsonPropertyName("lambda_min")] public double LambdaMin { get; init; } = 5;
 
     public static readonly string[] Minings = ["hard", "all"];
 
@@ -34,6 +38,8 @@ public sealed record LossConfig
         TrainingConfig.Range(errors, $"{where}.label_smoothing", LabelSmoothing, 0, 0.99);
         TrainingConfig.Range(errors, $"{where}.temperature", Temperature, 1e-4, 100);
         TrainingConfig.Range(errors, $"{where}.center_weight", CenterWeight, 0, 1000);
+        TrainingConfig.Range(errors, $"{where}.anneal", Anneal, 0, 1);
+        TrainingConfig.Range(errors, $"{where}.lambda_min", LambdaMin, 0.01, 1000);
         if (Margin is { } m)
         {
             TrainingConfig.Range(errors, $"{where}.margin", m, 0, 10);

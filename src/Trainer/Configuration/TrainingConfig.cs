@@ -30,6 +30,8 @@ public sealed record TrainingConfig
     [JsonPropertyName("init")] public string Init { get; init; } = "random";
     /// <summary>An L2-normalisation layer after the backbone: every loss and the validation see unit-length embeddings.</summary>
     [JsonPropertyName("l2_embedding")] public bool L2Embedding { get; init; }
+    /// <summary>With <c>l2_embedding</c>: the losses see α·x/‖x‖ (an L2-constrained softmax's α; 1 = unit length). Validation, export and serving are unaffected (cosine and unit-length Euclidean ignore α).</summary>
+    [JsonPropertyName("l2_scale")] public double L2Scale { get; init; } = 1;
 
     [JsonPropertyName("input_size")] public int InputSize { get; init; }
     [JsonPropertyName("mean")] public float[]? Mean { get; init; }
@@ -184,6 +186,7 @@ public sealed record TrainingConfig
         Range(errors, "k", K, 1, 1024);
         Range(errors, "threads", Threads, 0, 1024);
         Range(errors, "loader_threads", LoaderThreads, 1, 64);
+        Range(errors, "l2_scale", L2Scale, 0.01, 1000);
         Range(errors, "prefetch", Prefetch, 1, 256);
         Range(errors, "step_epochs", StepEpochs, 1, 10000);
         Range(errors, "val_max_images", ValMaxImages, 10, 1_000_000);

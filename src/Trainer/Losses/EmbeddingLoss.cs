@@ -10,4 +10,9 @@ namespace FaceGrains.Trainer.Losses;
 public abstract class EmbeddingLoss(string name) : nn.Module<Tensor, Tensor, Tensor>(name)
 {
     public virtual Tensor? Logits(Tensor embeddings) => null;
+
+    /// <summary>Where training stands (0 at the first step, 1 after the last), for losses that anneal; most ignore it.</summary>
+    public virtual void SetProgress(double fraction)
+    {
+    }
 }

@@ -31,6 +31,14 @@ public sealed class JointLoss : EmbeddingLoss
         return null;
     }
 
+    public override void SetProgress(double fraction)
+    {
+        foreach (var term in terms)
+        {
+            term.SetProgress(fraction);
+        }
+    }
+
     public override Tensor forward(Tensor embeddings, Tensor labels)
     {
         Tensor? total = null;

@@ -17,7 +17,7 @@ public static class LossFactory
         "center" => new CenterLoss(classes, dim, c.CenterWeight, c.LabelSmoothing),
         "arcface" => new ArcFaceLoss(classes, dim, c.Scale, c.Margin ?? 0.5),
         "cosface" => new CosFaceLoss(classes, dim, c.Scale, c.Margin ?? 0.35),
-        "sphereface" => new SphereFaceLoss(classes, dim, c.Scale, c.Margin ?? 1.35),
+        "sphereface" => new SphereFaceLoss(classes, dim, c.Scale, c.Margin ?? 1.35, c.Anneal, c.LambdaMin),
         "combined" => new CombinedMarginLoss(classes, dim, c.Scale, c.M1, c.M2, c.M3),
         "triplet" => new TripletLoss(c.Margin ?? 0.3, c.Mining == "all"),
         "contrastive" => new ContrastiveLoss(c.Margin ?? 1.0),

@@ -79,7 +79,8 @@ public static class TrainingRun
         var scaler = config.MixedPrecision ? new DynamicLossScaler() : null;
         var sampler = new BatchSampler(usable.Select(i => split.Train[i].Label).ToList(), config.Sampler, config.BatchSize, config.P, config.K, config.Seed);
         var stepsPerEpoch = config.StepsPerEpoch > 0 ? Math.Min(config.StepsPerEpoch, sampler.BatchesPerEpoch) : sampler.BatchesPerEpoch;
-        var schedule = new Schedule(config.Schedule, config.Lr, momentum, (long)stepsPerEpoch * config.Epochs, stepsPerEpoch, config.WarmupEpochs, config.StepEpochs, config.StepGamma);
+        var totalSteps = Math.Max(1L, (long)stepsPerEpoch * config.Epochs);
+        var schedule = new Schedule(config.Schedule, config.Lr, momentum, totalSteps, stepsPerEpoch, config.WarmupEpochs, config.StepEpochs, config.StepGamma);
         var usableSamples = usable.Select(i => split.Train[i]).ToList();
 
         // Faces whose centroids classify the closed set when the loss has no classifier; decoded on first use.
@@ -180,8 +181,10 @@ public static class TrainingRun
 
                         if (config.L2Embedding)
                         {
-                            embeddings = nn.functional.normalize(embeddings.to_type(ScalarType.Float32), p: 2, dim: 1);
+                            embeddings = nn.functional.normalize(embeddings.to_type(ScalarType.Float32), p: 2, dim: 1) * config.L2Scale;
                         }
+
+                        loss.SetProgress((double)globalStep / totalSteps);
 
                         // The loss (normalisations, exponentials) runs in float32, outside autocast.
                         var value = loss.call(embeddings.to_type(ScalarType.Float32), y);

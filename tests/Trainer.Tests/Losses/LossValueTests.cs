@@ -102,6 +102,35 @@ public sealed class LossValueTests
     }
 
     [Fact]
+    public void Annealed_SphereFace_blends_cos_and_psi_with_a_falling_lambda()
+    {
+        using var scope = NewDisposeScope();
+        var loss = new SphereFaceLoss(2, 2, scale: 3, margin: 2, anneal: 0.5, lambdaMin: 5);
+        SetIdentityWeight(loss.Weight);
+        var cos = Math.Cos(Deg(60));
+        var psi = -0.5; // mθ = 120°
+        var other = Math.Cos(Deg(30));
+
+        // λ starts at 1000: nearly a plain normalised softmax; it reaches lambda_min halfway and stays there.
+        Assert.Equal(1000, SphereFaceLoss.AnnealedLambda(0, 0.5, 5), 9);
+        Assert.Equal(5, SphereFaceLoss.AnnealedLambda(0.5, 0.5, 5), 9);
+        Assert.Equal(5, SphereFaceLoss.AnnealedLambda(0.9, 0.5, 5), 9);
+        Assert.True(SphereFaceLoss.AnnealedLambda(0.1, 0.5, 5) is < 1000 and > 5);
+
+        loss.SetProgress(0);
+        Assert.Equal(Ce([3 * ((1000 * cos) + psi) / 1001, 3 * other], 0), Value(loss, UnitAt(60), [0]), Tolerance);
+        loss.SetProgress(0.75);
+        Assert.Equal(5, loss.Lambda, 9);
+        Assert.Equal(Ce([3 * ((5 * cos) + psi) / 6, 3 * other], 0), Value(loss, UnitAt(60), [0]), Tolerance);
+
+        // Without annealing SetProgress changes nothing: the target stays ψ.
+        var plain = new SphereFaceLoss(2, 2, scale: 3, margin: 2);
+        SetIdentityWeight(plain.Weight);
+        plain.SetProgress(0.3);
+        Assert.Equal(Ce([3 * psi, 3 * other], 0), Value(plain, UnitAt(60), [0]), Tolerance);
+    }
+
+    [Fact]
     public void Combined_margin_is_s_times_cos_of_m1_theta_plus_m2_minus_m3()
     {
         using var scope = NewDisposeScope();

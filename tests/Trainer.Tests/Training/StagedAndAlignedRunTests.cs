@@ -60,6 +60,25 @@ public sealed class StagedAndAlignedRunTests
         }
     }
 
+    [Fact]
+    public void A_scaled_l2_layer_trains_the_softmax_on_a_wider_logit_range_and_validates_on_unit_vectors()
+    {
+        var data = SyntheticFaces.Create(identities: 8, imagesPerIdentity: 5);
+        var unit = SyntheticRun.NewFolder();
+        var scaled = SyntheticRun.NewFolder();
+        var config = SyntheticRun.Config(data) with { L2Embedding = true, Losses = [new LossConfig { Type = "softmax" }] };
+        SyntheticRun.Run(config, unit);
+        SyntheticRun.Run(config with { L2Scale = 16 }, scaled);
+
+        var first = TrainingRun.ReadHistory(unit.Metrics).ToList();
+        var second = TrainingRun.ReadHistory(scaled.Metrics).ToList();
+        // The untrained network and its validation are the same; the scale only changes what the loss sees.
+        Assert.Equal(first[0].ValEer, second[0].ValEer, 9);
+        Assert.NotEqual(first[^1].TrainLoss, second[^1].TrainLoss);
+        Assert.All(second, e => Assert.Equal(e.ValEer, e.ValEerEuclidean!.Value, 6));
+        Assert.Contains("l2_scale", Assert.Throws<ConfigException>(() => TrainingConfig.Parse("{ \"data\": \"x\", \"l2_scale\": 0 }")).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("\"face_crop\": \"detect\"", "face_crop 'detect'")]
     [InlineData("\"align_template\": \"mtcnn\"", "align_template 'mtcnn'")]
