@@ -31,6 +31,9 @@ public sealed class GalleryMetrics
     private readonly Histogram<int> batchSize;
     private readonly Histogram<double> queueWait;
     private readonly Histogram<double> shardSearch;
+    private readonly Counter<long> shardRebuildRows;
+    private readonly Histogram<double> shardRebuild;
+    private readonly Counter<long> shardSnapshotBytes;
     private readonly Counter<long> answers;
     private readonly Histogram<double> topScore;
     private readonly ConcurrentDictionary<string, (string ModelVersion, int Shard, int Rows)> shards = new(StringComparer.Ordinal);
@@ -47,6 +50,9 @@ public sealed class GalleryMetrics
         batchSize = meter.CreateHistogram("facegrains.embedder.batch.size", "{image}", "Faces embedded per ONNX Runtime call of this silo's embedder.", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
         queueWait = meter.CreateHistogram("facegrains.embedder.queue.wait", "s", "Time an embedding request waited for its batch to start.", advice: Buckets(ShortSecondsBuckets));
         shardSearch = meter.CreateHistogram("facegrains.shard.search.duration", "s", "One shard's top-k scan of one probe batch.", advice: Buckets(ShortSecondsBuckets));
+        shardRebuildRows = meter.CreateCounter<long>("facegrains.shard.rebuild.identities", "{identity}", "Identities a shard took at activation, by source: snapshot (read in bulk from its snapshot) or identity (asked their grain: new or changed since the snapshot, or no snapshot).");
+        shardRebuild = meter.CreateHistogram("facegrains.shard.rebuild.duration", "s", "A shard's activation: listing its directory partitions, reading its snapshot and asking the identities not in it.", advice: Buckets(SecondsBuckets));
+        shardSnapshotBytes = meter.CreateCounter<long>("facegrains.shard.snapshot.bytes", "By", "Bytes of shard snapshots written to grain storage.");
         meter.CreateObservableGauge("facegrains.shard.rows", ObserveShards, "{row}", "Rows (centroids, or faces) in each gallery shard active on this silo.");
         answers = meter.CreateCounter<long>("facegrains.identify.answers", "{face}", "Faces answered by identify, by decision: identified or no_correspondence.");
         topScore = meter.CreateHistogram("facegrains.identify.top_score", unit: null, "Best candidate's cosine score per face searched (non-empty gallery).", advice: Buckets(ScoreBuckets));
@@ -105,6 +111,15 @@ public sealed class GalleryMetrics
         shards[shardKey] = (modelVersion.Length > 12 ? modelVersion[..12] : modelVersion, shard, rows);
 
     /// <summary>A shard activation left this silo (its rows are reported by the silo it moves to).</summary>
+    public void ShardRebuilt(int fromSnapshot, int asked, TimeSpan elapsed)
+    {
+        shardRebuildRows.Add(fromSnapshot, new KeyValuePair<string, object?>("source", "snapshot"));
+        shardRebuildRows.Add(asked, new KeyValuePair<string, object?>("source", "identity"));
+        shardRebuild.Record(elapsed.TotalSeconds);
+    }
+
+    public void ShardSnapshotWritten(int bytes) => shardSnapshotBytes.Add(bytes);
+
     public void ShardDeactivated(string shardKey) => shards.TryRemove(shardKey, out _);
 
     private IEnumerable<Measurement<int>> ObserveShards() =>

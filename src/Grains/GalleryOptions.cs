@@ -39,6 +39,13 @@ public sealed class GalleryOptions
     /// </summary>
     public int ShardRebalanceSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How often (seconds) a shard that changed writes a snapshot of its rows to grain storage (also when it is
+    /// deactivated, e.g. at a silo's shutdown), so a cold start reads its rows in bulk and asks only the identities changed
+    /// since for theirs; 0: never (every activation asks every member identity grain).
+    /// </summary>
+    public int ShardSnapshotSeconds { get; set; } = 30;
+
     /// <summary>Most probes (faces) one joined shard search carries.</summary>
     public int SearchMaxBatchProbes { get; set; } = 128;
 
@@ -101,6 +108,11 @@ public sealed class GalleryOptions
         if (EmbedderMaxWaitMilliseconds is < 0 or > 1000)
         {
             problems.Add($"EmbedderMaxWaitMilliseconds {EmbedderMaxWaitMilliseconds} must be between 0 and 1000.");
+        }
+
+        if (ShardSnapshotSeconds is < 0 or > 86400)
+        {
+            problems.Add($"ShardSnapshotSeconds {ShardSnapshotSeconds} must be between 0 (never) and 86400.");
         }
 
         if (ShardRebalanceSeconds is < 0 or > 86400)

@@ -2,21 +2,25 @@ using System.Diagnostics;
 using FaceGrains.Grains.Interfaces;
 using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Similarity;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FaceGrains.Grains;
 
 /// <summary>
 /// One partition of the gallery index of one model version: a <see cref="ShardMatrix"/> of centroids (or of every face
-/// embedding), changed in place and scanned with the SIMD kernels. Derived data, never persisted: on activation it is
-/// rebuilt from the identities its own directory partitions list. Kept alive (not collected when idle), so a quiet
+/// embedding), changed in place and scanned with the SIMD kernels. Derived data: the identity grains own the rows; the
+/// shard keeps a snapshot of them (<see cref="ShardSnapshotStore"/>, every <see cref="GalleryOptions.ShardSnapshotSeconds"/>
+/// when changed, and at deactivation) with each identity's stamp. On activation it lists the identities its own
+/// directory partitions hold, takes the snapshot's rows of those whose stamp the directory still shows, and asks only
+/// the others (new or changed since, or all when there is no usable snapshot) for theirs. Kept alive (not collected when idle), so a quiet
 /// gallery does not pay for a rebuild at its next identify. Not reentrant: upserts mutate the matrix that searches read,
 /// and a search is one single-threaded scan anyway. Placed by <see cref="ShardPlacementDirector"/> (shard s on the s-th
 /// silo), so the shards spread memory and CPU over the cluster, and moved there again when silos join or leave.
 /// </summary>
 [ShardPlacement]
 [KeepAlive]
-public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryMetrics metrics, IClusterMembershipService membership) : Grain, IGalleryShardGrain
+public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryMetrics metrics, IClusterMembershipService membership, ShardSnapshotStore snapshots, ILogger<GalleryShardGrain> logger) : Grain, IGalleryShardGrain
 {
     /// <summary>How many identities are asked for their rows at once while rebuilding.</summary>
     private const int RebuildConcurrency = 64;
@@ -28,12 +32,22 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
     private string modelVersion = "";
     private int shard;
     private ShardMatrix? matrix; // created by the first row, which fixes the dimension
+    private readonly Dictionary<string, DateTimeOffset> stamps = new(StringComparer.Ordinal); // each identity's UpdatedUtc as its rows carry it
+    private int changes; // since the last snapshot taken
+    private Task? saving; // the snapshot being written, if any
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (modelVersion, shard) = GalleryPartitioning.ParseShardKey(this.GetPrimaryKeyString());
         await RebuildAsync(cancellationToken);
         ReportSize();
+        if (options.ShardSnapshotSeconds > 0)
+        {
+            // Interleaved: the rows are copied out in one turn, and searches go on while the copy is written.
+            var period = TimeSpan.FromSeconds(options.ShardSnapshotSeconds);
+            this.RegisterGrainTimer(SnapshotIfChanged, new GrainTimerCreationOptions(period, period) { Interleave = true });
+        }
+
         if (options.ShardRebalanceSeconds > 0)
         {
             var period = TimeSpan.FromSeconds(options.ShardRebalanceSeconds);
@@ -53,10 +67,52 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.ShardDeactivated(this.GetPrimaryKeyString());
-        return Task.CompletedTask;
+        if (saving is { } pending)
+        {
+            await pending;
+        }
+
+        if (options.ShardSnapshotSeconds > 0)
+        {
+            await SnapshotIfChanged(cancellationToken);
+        }
+    }
+
+    /// <summary>Writes a snapshot when the rows changed since the last one; a failed write is logged and retried at the next tick.</summary>
+    private Task SnapshotIfChanged(CancellationToken cancellationToken)
+    {
+        if (changes == 0 || saving is not null || matrix is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var taken = DateTimeOffset.UtcNow;
+        var payload = ShardSnapshotStore.Serialize(matrix, stamps);
+        var count = changes;
+        changes = 0;
+        saving = SaveAsync(payload, count, taken);
+        return saving;
+    }
+
+    private async Task SaveAsync(byte[] payload, int count, DateTimeOffset taken)
+    {
+        try
+        {
+            await snapshots.SaveAsync(this.GetPrimaryKeyString(), payload, matrix?.IdentityCount ?? 0, taken);
+            metrics.ShardSnapshotWritten(payload.Length);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            changes += count;
+            logger.LogWarning(e, "Shard {Shard}: writing its snapshot failed; retrying at the next tick.", this.GetPrimaryKeyString());
+        }
+        finally
+        {
+            saving = null;
+        }
     }
 
     public Task UpsertAsync(IdentityCentroid entry)
@@ -69,8 +125,10 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
 
     public Task RemoveAsync(string identityId)
     {
+        stamps.Remove(identityId);
         if (matrix?.Remove(identityId) == true)
         {
+            changes++;
             ReportSize();
         }
 
@@ -145,12 +203,19 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
         return Task.FromResult(new ImpostorHistogram(bins, bins.Select(b => counts[b]).ToArray(), total, identities, tops));
     }
 
-    public Task ClearAsync()
+    public async Task ClearAsync()
     {
         matrix?.Clear();
+        stamps.Clear();
+        changes = 0;
         ReportSize();
+        if (saving is { } pending)
+        {
+            await pending;
+        }
+
+        await snapshots.DeleteAsync(this.GetPrimaryKeyString());
         DeactivateOnIdle();
-        return Task.CompletedTask;
     }
 
     public Task<ShardStats> GetStatsAsync()
@@ -184,26 +249,51 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
 
         var faces = options.StoreAllFaceEmbeddings && entry.FaceCount > 0 && entry.FaceEmbeddings.Length == entry.FaceCount * dim;
         // A repeated push (a retried enrolment) leaves the matrix as it is.
-        matrix.Upsert(entry.IdentityId, faces ? entry.FaceEmbeddings : entry.Centroid);
+        var changed = matrix.Upsert(entry.IdentityId, faces ? entry.FaceEmbeddings : entry.Centroid);
+        if (changed || !stamps.TryGetValue(entry.IdentityId, out var stamp) || stamp != entry.UpdatedUtc)
+        {
+            stamps[entry.IdentityId] = entry.UpdatedUtc;
+            changes++;
+        }
     }
 
     /// <summary>
-    /// Asks every identity listed for this shard in the directory for its rows of this model version. The directory
-    /// partition and the shard come from one hash (modulo 1024 and modulo the shard count), so only the partitions
-    /// congruent to this shard modulo gcd(1024, shard count) can list its members: with a power-of-two shard count,
-    /// 1024 / shard count partitions.
+    /// Lists the identities of this shard in the directory: the directory partition and the shard come from one hash
+    /// (modulo 1024 and modulo the shard count), so only the partitions congruent to this shard modulo gcd(1024, shard
+    /// count) can list its members (with a power-of-two shard count, 1024 / shard count partitions). Members whose stamp
+    /// the snapshot holds too take their rows from it; the others are asked (their grains activated) for theirs.
     /// </summary>
     private async Task RebuildAsync(CancellationToken cancellationToken)
     {
-        var members = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var key = this.GetPrimaryKeyString();
+        var snapshot = options.ShardSnapshotSeconds > 0 ? await LoadSnapshotAsync(key) : null;
+        var members = new List<IdentitySummary>();
         var partitions = GalleryPartitioning.DirectoryPartitionsOfShard(shard, options.ShardCount)
             .Select(p => GrainFactory.GetGrain<IIdentityDirectoryGrain>(p).ListAsync());
         foreach (var list in await Task.WhenAll(partitions))
         {
-            members.AddRange(list.Select(s => s.Id).Where(id => GalleryPartitioning.ShardOf(id, options.ShardCount) == shard));
+            members.AddRange(list.Where(s => GalleryPartitioning.ShardOf(s.Id, options.ShardCount) == shard));
         }
 
-        foreach (var chunk in members.Chunk(RebuildConcurrency))
+        var ask = new List<string>();
+        var fromSnapshot = 0;
+        foreach (var member in members)
+        {
+            if (snapshot is not null && snapshot.Rows.TryGetValue(member.Id, out var kept) && kept.UpdatedUtc == member.UpdatedUtc)
+            {
+                matrix ??= new ShardMatrix(snapshot.Dimension);
+                matrix.Upsert(member.Id, kept.Rows);
+                stamps[member.Id] = kept.UpdatedUtc;
+                fromSnapshot++;
+            }
+            else
+            {
+                ask.Add(member.Id);
+            }
+        }
+
+        foreach (var chunk in ask.Chunk(RebuildConcurrency))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var entries = await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IIdentityGrain>(id).GetCentroidAsync(modelVersion)));
@@ -214,6 +304,29 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
                     Add(entry);
                 }
             }
+        }
+
+        // What the snapshot held that is gone (forgotten identities) or was asked again is not a change worth a new
+        // snapshot by itself; rows asked for are.
+        changes = snapshot is null ? matrix?.IdentityCount ?? 0 : ask.Count;
+        metrics.ShardRebuilt(fromSnapshot, ask.Count, clock.Elapsed);
+        if (ask.Count > 0 || snapshot is not null)
+        {
+            logger.LogInformation("Shard {Shard}: {FromSnapshot} identities from its snapshot, {Asked} asked for their rows, in {Seconds:F2} s.", key, fromSnapshot, ask.Count, clock.Elapsed.TotalSeconds);
+        }
+    }
+
+    private async Task<ShardSnapshot?> LoadSnapshotAsync(string key)
+    {
+        try
+        {
+            return await snapshots.LoadAsync(key);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Storage trouble costs a slower start (every member asked), never a wrong one.
+            logger.LogWarning(e, "Shard {Shard}: reading its snapshot failed; asking every member identity for its rows.", key);
+            return null;
         }
     }
 }

@@ -37,6 +37,7 @@ public static class GallerySiloBuilderExtensions
         silo.Services.AddSingleton<GalleryMetrics>();
         silo.Services.AddSingleton<EmbeddingBatcher>();
         silo.Services.AddSingleton<ShardSearchBatcher>();
+        silo.Services.AddSingleton<ShardSnapshotStore>();
         silo.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
         silo.Services.AddHostedService<MigrationWatchdog>();
         silo.AddStartupTask<ModelStartupTask>();

@@ -480,7 +480,7 @@ public sealed class IdentityGrain(
     {
         var faces = State.Faces.Where(f => f.Embeddings.ContainsKey(version)).ToList();
         var matrix = withFaces ? faces.SelectMany(f => f.Embeddings[version]).ToArray() : [];
-        return new IdentityCentroid(Id, version, State.Centroids[version], matrix, faces.Count);
+        return new IdentityCentroid(Id, version, State.Centroids[version], matrix, faces.Count, State.UpdatedUtc);
     }
 
     private IEmbedderGrain Embedder => GrainFactory.GetGrain<IEmbedderGrain>(0);

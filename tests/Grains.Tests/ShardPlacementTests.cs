@@ -34,14 +34,13 @@ public sealed class ShardPlacementTests(GrowingGalleryCluster fixture) : IClassF
 
         await fixture.Cluster.StartAdditionalSiloAsync();
         await fixture.Cluster.StartAdditionalSiloAsync();
-        var silos = 0;
-        for (var wait = 0; wait < 60 && silos < 3; wait++)
+        // Each shard moves at its own rebalance tick, writing its snapshot as it leaves: wait until every one is home.
+        for (var wait = 0; wait < 60 && !await AllShardsHome(); wait++)
         {
             await Task.Delay(500);
-            silos = await SilosHoldingShards();
         }
 
-        Assert.Equal(3, silos);
+        Assert.Equal(3, await SilosHoldingShards());
         var after = await matcher.IdentifyEmbeddingsAsync(probe, exact);
         Assert.Equal(vectors.Select((_, i) => $"placed-{i:D2}"), before.Select(a => a.Faces[0].IdentityId));
         Assert.Equal(before.Select(a => a.Faces[0].IdentityId), after.Select(a => a.Faces[0].IdentityId));
@@ -50,6 +49,13 @@ public sealed class ShardPlacementTests(GrowingGalleryCluster fixture) : IClassF
         // Shard s and shard s + 3 share a home; the three homes differ.
         var shards = (await fixture.Grains.GetGrain<IGalleryGrain>(0).GetStatsAsync()).Shards.OrderBy(s => s.Shard).ToList();
         Assert.All(shards, s => Assert.Equal(shards[s.Shard % 3].Silo, s.Silo));
+    }
+
+    /// <summary>Shard s and shard s + 3 share a home, and the three homes differ.</summary>
+    private async Task<bool> AllShardsHome()
+    {
+        var shards = (await fixture.Grains.GetGrain<IGalleryGrain>(0).GetStatsAsync()).Shards.OrderBy(s => s.Shard).ToList();
+        return shards.Select(s => s.Silo).Distinct().Count() == 3 && shards.All(s => s.Silo == shards[s.Shard % 3].Silo);
     }
 
     private async Task<int> SilosHoldingShards() =>

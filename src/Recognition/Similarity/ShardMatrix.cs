@@ -46,6 +46,27 @@ public sealed class ShardMatrix(int dimension)
     /// <summary>The identity's index, or -1.</summary>
     public int IndexOf(string id) => indexById.TryGetValue(id, out var index) ? index : -1;
 
+    /// <summary>The identities held, in no particular order.</summary>
+    public IEnumerable<string> Ids => indexById.Keys;
+
+    /// <summary>The identity's rows (row after row), or an empty array when it is not here.</summary>
+    public float[] RowsOf(string id)
+    {
+        if (!indexById.TryGetValue(id, out var index))
+        {
+            return [];
+        }
+
+        var own = slotsOf[index];
+        var rows = new float[own.Length * Dimension];
+        for (var r = 0; r < own.Length; r++)
+        {
+            PanelKernels.ReadRow(data, Dimension, own[r], rows.AsSpan(r * Dimension, Dimension));
+        }
+
+        return rows;
+    }
+
     /// <summary>Adds or replaces the identity's rows (a whole number of rows of <see cref="Dimension"/>); false when they are already exactly these.</summary>
     public bool Upsert(string id, ReadOnlySpan<float> rows)
     {

@@ -57,6 +57,8 @@ public sealed class AzureClusterTests(ITestOutputHelper output)
             var view = await again.Http.GetFromJsonAsync<JsonElement>("/identities/Colin_Powell");
             Assert.Equal(2, view.GetProperty("faces").GetArrayLength());
             Assert.StartsWith("identified Colin_Powell", await Answer(again), StringComparison.Ordinal);
+            // The shards came back from the snapshots the two silos wrote to Azure Table storage as they stopped.
+            Assert.Equal((2, 0), await MetricsTests.ShardRebuildsAsync(again.Http));
         }
         finally
         {

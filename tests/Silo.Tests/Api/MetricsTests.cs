@@ -66,11 +66,19 @@ public sealed class MetricsTests(ITestOutputHelper output)
         }
     }
 
-    private static double Sum(IReadOnlyList<Sample> samples, string name, string? label = null) =>
+    /// <summary>Identities the shards of a silo took from their snapshots and asked their grains for, since it started.</summary>
+    internal static async Task<(int FromSnapshot, int Asked)> ShardRebuildsAsync(HttpClient http)
+    {
+        var samples = Parse(await http.GetStringAsync("/metrics"));
+        return ((int)Sum(samples, "facegrains_shard_rebuild_identities_total", "source=\"snapshot\""),
+            (int)Sum(samples, "facegrains_shard_rebuild_identities_total", "source=\"identity\""));
+    }
+
+    internal static double Sum(IReadOnlyList<Sample> samples, string name, string? label = null) =>
         samples.Where(s => s.Name == name && (label is null || s.Labels.Contains(label, StringComparison.Ordinal))).Sum(s => s.Value);
 
     /// <summary>The samples of a Prometheus text exposition: <c>name{labels} value</c> lines.</summary>
-    private static List<Sample> Parse(string text)
+    internal static List<Sample> Parse(string text)
     {
         var samples = new List<Sample>();
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -94,5 +102,5 @@ public sealed class MetricsTests(ITestOutputHelper output)
     private static IEnumerable<byte[]> Lfw(string person) =>
         Directory.GetFiles(SharedData.PathOf("lfw", person)).Order(StringComparer.Ordinal).Select(File.ReadAllBytes);
 
-    private sealed record Sample(string Name, string Labels, double Value);
+    internal sealed record Sample(string Name, string Labels, double Value);
 }
