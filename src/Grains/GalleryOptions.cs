@@ -46,6 +46,12 @@ public sealed class GalleryOptions
     /// </summary>
     public int ShardSnapshotSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How shards keep their rows: float32 (exact), bf16 (half the memory) or int8 (a row scale each: 3.9× less at 128-d).
+    /// Probes stay float32. Every silo must agree; it may change between restarts (snapshots keep the rows as read back).
+    /// </summary>
+    public string ShardPrecision { get; set; } = "float32";
+
     /// <summary>Most probes (faces) one joined shard search carries.</summary>
     public int SearchMaxBatchProbes { get; set; } = 128;
 
@@ -108,6 +114,11 @@ public sealed class GalleryOptions
         if (EmbedderMaxWaitMilliseconds is < 0 or > 1000)
         {
             problems.Add($"EmbedderMaxWaitMilliseconds {EmbedderMaxWaitMilliseconds} must be between 0 and 1000.");
+        }
+
+        if (!Recognition.Similarity.ShardPrecisions.Names.Contains(ShardPrecision))
+        {
+            problems.Add($"ShardPrecision '{ShardPrecision}' must be one of: {string.Join(", ", Recognition.Similarity.ShardPrecisions.Names)}.");
         }
 
         if (ShardSnapshotSeconds is < 0 or > 86400)

@@ -223,6 +223,8 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
         return Task.FromResult(new ShardStats(modelVersion, shard, matrix?.IdentityCount ?? 0, matrix?.RowCount ?? 0, matrix?.Dimension ?? 0, RuntimeIdentity));
     }
 
+    private ShardMatrix NewMatrix(int dimension) => new(dimension, ShardPrecisions.Parse(options.ShardPrecision));
+
     private void ReportSize() => metrics.ShardResized(this.GetPrimaryKeyString(), modelVersion, shard, matrix?.RowCount ?? 0);
 
     private void CheckDimension(ProbeBatch batch, string name)
@@ -241,7 +243,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
         }
 
         var dim = entry.Centroid.Length;
-        matrix ??= new ShardMatrix(dim);
+        matrix ??= NewMatrix(dim);
         if (dim != matrix.Dimension)
         {
             throw new ArgumentException($"Centroid of '{entry.IdentityId}' has {dim} dimensions; this shard holds {matrix.Dimension}.", nameof(entry));
@@ -282,7 +284,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
         {
             if (snapshot is not null && snapshot.Rows.TryGetValue(member.Id, out var kept) && kept.UpdatedUtc == member.UpdatedUtc)
             {
-                matrix ??= new ShardMatrix(snapshot.Dimension);
+                matrix ??= NewMatrix(snapshot.Dimension);
                 matrix.Upsert(member.Id, kept.Rows);
                 stamps[member.Id] = kept.UpdatedUtc;
                 fromSnapshot++;

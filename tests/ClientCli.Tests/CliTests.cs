@@ -182,6 +182,30 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     }
 
     [RequiresModelFact("orl")]
+    public void Eval_openset_at_a_compact_shard_precision_says_so_and_costs_little()
+    {
+        string[] common = ["eval", "openset", "--data", SharedData.PathOf("orl"), "--enroll-per-identity", "3", "--min-images", "10", "--aligned", "--json", "--plots", Path.Combine(temp, "plots"), "--home", ModelHome(), "--face-cache", Path.Combine(temp, "prepared-faces")];
+        JsonObject Eval(string precision)
+        {
+            var (code, stdout, stderr) = Run([.. common, "--shard-precision", precision]);
+            Assert.True(code == 0, stderr);
+            return JsonNode.Parse(stdout)!.AsObject();
+        }
+
+        var exact = Eval("float32");
+        var int8 = Eval("int8");
+        Assert.Equal(("float32", 512), (exact["shard_precision"]!.GetValue<string>(), exact["bytes_per_identity"]!.GetValue<int>()));
+        Assert.Equal(("int8", 132), (int8["shard_precision"]!.GetValue<string>(), int8["bytes_per_identity"]!.GetValue<int>()));
+        Assert.InRange(Math.Abs(exact["rank1"]!.GetValue<double>() - int8["rank1"]!.GetValue<double>()), 0, 0.01);
+        // Rounded rows move the thresholds a little, never not at all.
+        Assert.NotEqual(exact["threshold_at_fpir_1e-2"]!.ToJsonString(), int8["threshold_at_fpir_1e-2"]!.ToJsonString());
+
+        var (bad, _, error) = Run([.. common, "--shard-precision", "int4"]);
+        Assert.NotEqual(0, bad);
+        Assert.Contains("--shard-precision must be one of: float32, bf16, int8", error, StringComparison.Ordinal);
+    }
+
+    [RequiresModelFact("orl")]
     public void Eval_openset_answers_a_fixed_threshold_and_a_face_cache_changes_no_figure()
     {
         var cache = Path.Combine(temp, "prepared-faces");

@@ -55,6 +55,14 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("FaceGrains:MaxRequestLineBytes 10", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_shard_precision_that_is_not_one_is_a_bad_setting()
+    {
+        var (code, stderr) = await RunSilo(null, $"--FaceGrains:Home={temp}", "--FaceGrains:Gallery:ShardPrecision=int4");
+        Assert.True(code != 0, stderr);
+        Assert.Contains("ShardPrecision 'int4' must be one of: float32, bf16, int8", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://0.0.0.0:0")]
     [InlineData("http://*:0")]

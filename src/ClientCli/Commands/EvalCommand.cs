@@ -10,6 +10,7 @@ using FaceGrains.Recognition.Evaluation;
 using FaceGrains.Recognition.Models;
 using FaceGrains.Recognition.Preprocessing;
 using FaceGrains.Recognition.Protocols;
+using FaceGrains.Recognition.Similarity;
 using Spectre.Console;
 
 namespace FaceGrains.ClientCli.Commands;
@@ -224,9 +225,21 @@ public static class EvalCommand
         {
             Description = "Also answer every search at this fixed cosine (e.g. a recipe's own rule, 0.5): fpir_at_threshold, fnir_at_threshold, beside the calibrated default_threshold.",
         };
-        var command = new Command("openset", "Open-set identification on a folder-per-person set, computed as the gallery does it (largest face, recipe, enrolment gate, centroids): rank-1, FNIR at FPIR 1e-2 / 1e-3, and what the gallery's default operating point would give.")
+        var precision = new Option<string>("--shard-precision")
         {
-            Data, enroll, minImages, unknown, seed, fixedThreshold, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache,
+            Description = "How the gallery's rows are kept, as the silo's Gallery:ShardPrecision: float32, bf16 or int8.",
+            DefaultValueFactory = _ => "float32",
+        };
+        precision.Validators.Add(r =>
+        {
+            if (!ShardPrecisions.Names.Contains(r.GetValueOrDefault<string>()))
+            {
+                r.AddError($"--shard-precision must be one of: {string.Join(", ", ShardPrecisions.Names)}.");
+            }
+        });
+        var command = new Command("openset", "Open-set identification on a folder-per-person set, computed as the gallery does it (largest face, recipe, enrolment gate, centroids in a shard matrix): rank-1, FNIR at FPIR 1e-2 / 1e-3, and what the gallery's default operating point would give.")
+        {
+            Data, enroll, minImages, unknown, seed, fixedThreshold, precision, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache,
         };
         command.SetAction(parse =>
         {
@@ -243,7 +256,8 @@ public static class EvalCommand
             var split = OpenSetSplit.Create(dataset, k, parse.GetValue(unknown), parse.GetValue(seed));
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
             using var preparer = CliModels.Preparer(parse, model, output, intraOpThreads: 1);
-            var report = output.WithProgress("embedding", progress => OpenSetProtocol.Run(embedder, preparer, split, parse.GetValue(CliOptions.Aligned), progress));
+            var shardPrecision = ShardPrecisions.Parse(parse.GetValue(precision)!);
+            var report = output.WithProgress("embedding", progress => OpenSetProtocol.Run(embedder, preparer, split, parse.GetValue(CliOptions.Aligned), progress, shardPrecision));
             var plot = Path.Combine(PlotFolder(parse), $"openset-{model.ShortId}-{Stamp()}-det.png");
             EvaluationPlots.SaveDet(report.Metrics, plot, $"Open-set DET ({model.Manifest.Name}, {dataset.Identities.Count} identities)");
 
@@ -253,6 +267,8 @@ public static class EvalCommand
                 ["model"] = model.Id,
                 ["recipe"] = model.Manifest.Preprocessing.Describe(),
                 ["aligned"] = parse.GetValue(CliOptions.Aligned),
+                ["shard_precision"] = shardPrecision.Name(),
+                ["bytes_per_identity"] = shardPrecision.BytesPerRow(embedder.EmbeddingSize),
                 ["rejected_images"] = report.RejectedImages.Count,
                 ["rank1"] = metrics.Rank1,
                 ["known_identities"] = report.KnownIdentities,
@@ -286,6 +302,7 @@ public static class EvalCommand
             {
                 var table = new Table().AddColumns("open-set", "value");
                 table.AddRow("model", $"{model.ShortId} {Markup.Escape(model.Manifest.Name)}");
+                table.AddRow("shard precision", $"{shardPrecision.Name()} ({shardPrecision.BytesPerRow(embedder.EmbeddingSize)} bytes per identity)");
                 table.AddRow("known / unknown identities", $"{report.KnownIdentities} / {report.UnknownIdentities}");
                 table.AddRow("enrolled images", report.EnrolledImages.ToString(CultureInfo.InvariantCulture));
                 table.AddRow("mated / non-mated searches", $"{metrics.MatedCount} / {metrics.NonMatedCount}");

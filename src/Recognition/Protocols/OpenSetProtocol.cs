@@ -8,15 +8,17 @@ namespace FaceGrains.Recognition.Protocols;
 /// <summary>
 /// Offline open-set identification, computed as the gallery does it: every image prepared by the version's recipe
 /// (the largest face; enrolment images through the enrolment quality gate), each known identity's gallery entry the
-/// centroid of its enrolled embeddings (<see cref="VectorMath.Centroid"/>), each probe scored against every centroid by
-/// cosine, its candidate list the top <see cref="CandidateCount"/>.
+/// centroid of its enrolled embeddings (<see cref="VectorMath.Centroid"/>) kept in a <see cref="ShardMatrix"/> (the
+/// gallery shard's own matrix, kernels and precision), each probe scored against every centroid by cosine, its
+/// candidate list the top <see cref="CandidateCount"/>.
 /// </summary>
 public static class OpenSetProtocol
 {
     public const int CandidateCount = 20;
 
     /// <param name="aligned">The images are face chips already (as the gallery's aligned=true): no detection.</param>
-    public static OpenSetReport Run(FaceEmbedder embedder, FacePreparer preparer, OpenSetSplit split, bool aligned = false, Action<int, int>? progress = null)
+    /// <param name="precision">How the gallery's rows are stored, as a shard with that <c>ShardPrecision</c> keeps them.</param>
+    public static OpenSetReport Run(FaceEmbedder embedder, FacePreparer preparer, OpenSetSplit split, bool aligned = false, Action<int, int>? progress = null, ShardPrecision precision = ShardPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(split);
@@ -51,12 +53,14 @@ public static class OpenSetProtocol
         }
 
         var matrix = gallery.ToArray();
-        var scores = new float[galleryIds.Count];
-        IReadOnlyList<IdentificationCandidate> Search(string probe)
+        var shard = new ShardMatrix(dim, precision);
+        for (var i = 0; i < galleryIds.Count; i++)
         {
-            SimilarityKernels.ScoreAll(embeddings.Row(row[probe]), matrix, dim, scores);
-            return TopK.Select(scores, CandidateCount).Select(c => new IdentificationCandidate(galleryIds[c.Index], c.Score)).ToList();
+            shard.Upsert(galleryIds[i], matrix.AsSpan(i * dim, dim));
         }
+
+        IReadOnlyList<IdentificationCandidate> Search(string probe) =>
+            shard.Search(embeddings.Row(row[probe]), 1, CandidateCount)[0].Select(c => new IdentificationCandidate(c.Id, c.Score)).ToList();
 
         var enrolledIds = galleryIds.ToHashSet(StringComparer.Ordinal);
         var mated = split.Known

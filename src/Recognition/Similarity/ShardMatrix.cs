@@ -7,9 +7,11 @@ namespace FaceGrains.Recognition.Similarity;
 /// they are when their number is unchanged; otherwise the old rows become tombstones and the new ones are appended.
 /// Tombstones are dropped by compaction once they are a quarter of the buffer, so no single change copies the matrix
 /// and the amortised cost of a change is a constant number of row copies. Score buffers are kept between searches.
-/// Not thread-safe: one writer or one search at a time (a shard grain is not reentrant).
+/// Not thread-safe: one writer or one search at a time (a shard grain is not reentrant). With a compact
+/// <see cref="ShardPrecision"/> the rows are kept as bfloat16 or int8 (<see cref="CompactPanelKernels"/>) and read back
+/// rounded; probes stay float32.
 /// </summary>
-public sealed class ShardMatrix(int dimension)
+public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardPrecision.Float32)
 {
     private const int MinCompactTombstones = 64;
 
@@ -17,7 +19,12 @@ public sealed class ShardMatrix(int dimension)
     private readonly List<string?> names = [];
     private readonly List<int[]> slotsOf = [];
     private readonly Stack<int> freeIndices = new();
-    private float[] data = [];
+    private float[] data = []; // float32 panels
+    private ushort[] halves = []; // bfloat16 panels
+    private sbyte[] bytes = []; // int8 panels
+    private float[] scales = []; // int8: each slot's scale
+    private sbyte[] quantScratch = [];
+    private float[] compareScratch = [];
     private int[] ownerOf = []; // slot → identity index, -1 for a tombstone
     private int slots;
     private float[] rowScores = [];
@@ -25,6 +32,8 @@ public sealed class ShardMatrix(int dimension)
     private float[] rowScratch = [];
 
     public int Dimension { get; } = dimension > 0 ? dimension : throw new ArgumentOutOfRangeException(nameof(dimension));
+
+    public ShardPrecision Precision { get; } = precision;
 
     public int IdentityCount => indexById.Count;
 
@@ -38,7 +47,7 @@ public sealed class ShardMatrix(int dimension)
     public int IdentitySlots => names.Count;
 
     /// <summary>Bytes of row storage held, capacity included.</summary>
-    public long BufferBytes => (long)data.Length * sizeof(float);
+    public long BufferBytes => ((long)data.Length * sizeof(float)) + ((long)halves.Length * sizeof(ushort)) + bytes.Length + ((long)scales.Length * sizeof(float));
 
     /// <summary>The identity at an index of <see cref="ScoreIdentities"/>' columns, or null for a free index.</summary>
     public string? IdAt(int index) => names[index];
@@ -61,7 +70,7 @@ public sealed class ShardMatrix(int dimension)
         var rows = new float[own.Length * Dimension];
         for (var r = 0; r < own.Length; r++)
         {
-            PanelKernels.ReadRow(data, Dimension, own[r], rows.AsSpan(r * Dimension, Dimension));
+            ReadSlot(own[r], rows.AsSpan(r * Dimension, Dimension));
         }
 
         return rows;
@@ -85,7 +94,7 @@ public sealed class ShardMatrix(int dimension)
                 var same = true;
                 for (var r = 0; r < count && same; r++)
                 {
-                    same = Row(own[r]).SequenceEqual(rows.Slice(r * Dimension, Dimension));
+                    same = Row(own[r]).SequenceEqual(Stored(rows.Slice(r * Dimension, Dimension)));
                 }
 
                 if (same)
@@ -95,7 +104,7 @@ public sealed class ShardMatrix(int dimension)
 
                 for (var r = 0; r < count; r++)
                 {
-                    PanelKernels.WriteRow(data, Dimension, own[r], rows.Slice(r * Dimension, Dimension));
+                    WriteSlot(own[r], rows.Slice(r * Dimension, Dimension));
                 }
 
                 return true;
@@ -124,7 +133,7 @@ public sealed class ShardMatrix(int dimension)
         for (var r = 0; r < count; r++)
         {
             placed[r] = slots;
-            PanelKernels.WriteRow(data, Dimension, slots, rows.Slice(r * Dimension, Dimension));
+            WriteSlot(slots, rows.Slice(r * Dimension, Dimension));
             ownerOf[slots++] = index;
         }
 
@@ -158,6 +167,9 @@ public sealed class ShardMatrix(int dimension)
         slotsOf.Clear();
         freeIndices.Clear();
         data = [];
+        halves = [];
+        bytes = [];
+        scales = [];
         ownerOf = [];
         rowScores = [];
         identityScores = [];
@@ -244,7 +256,19 @@ public sealed class ShardMatrix(int dimension)
         var panels = (slots + PanelKernels.Lanes - 1) / PanelKernels.Lanes;
         stride = panels * PanelKernels.Lanes;
         var scores = Buffer(ref rowScores, probeCount * stride);
-        PanelKernels.Score(probes, probeCount, data, panels, Dimension, scores);
+        switch (Precision)
+        {
+            case ShardPrecision.BFloat16:
+                CompactPanelKernels.ScoreBFloat16(probes, probeCount, halves, panels, Dimension, scores);
+                break;
+            case ShardPrecision.Int8:
+                CompactPanelKernels.ScoreInt8(probes, probeCount, bytes, scales, panels, Dimension, scores);
+                break;
+            default:
+                PanelKernels.Score(probes, probeCount, data, panels, Dimension, scores);
+                break;
+        }
+
         return scores;
     }
 
@@ -262,7 +286,7 @@ public sealed class ShardMatrix(int dimension)
 
             if (to != from)
             {
-                PanelKernels.WriteRow(data, Dimension, to, Row(from));
+                MoveSlot(from, to);
                 ownerOf[to] = owner;
                 var own = slotsOf[owner];
                 own[Array.IndexOf(own, from)] = to;
@@ -278,8 +302,126 @@ public sealed class ShardMatrix(int dimension)
     private ReadOnlySpan<float> Row(int slot)
     {
         var row = Buffer(ref rowScratch, Dimension);
-        PanelKernels.ReadRow(data, Dimension, slot, row);
+        ReadSlot(slot, row);
         return row;
+    }
+
+    /// <summary>What the row would read back as once stored (itself in float32; rounded otherwise), in a scratch buffer.</summary>
+    private ReadOnlySpan<float> Stored(ReadOnlySpan<float> values)
+    {
+        if (Precision == ShardPrecision.Float32)
+        {
+            return values;
+        }
+
+        var rounded = Buffer(ref compareScratch, Dimension);
+        if (Precision == ShardPrecision.BFloat16)
+        {
+            for (var d = 0; d < Dimension; d++)
+            {
+                rounded[d] = CompactPanelKernels.FromBFloat16(CompactPanelKernels.ToBFloat16(values[d]));
+            }
+        }
+        else
+        {
+            var q = Quantized();
+            var scale = CompactPanelKernels.QuantizeInt8(values, q);
+            for (var d = 0; d < Dimension; d++)
+            {
+                rounded[d] = q[d] * scale;
+            }
+        }
+
+        return rounded;
+    }
+
+    private Span<sbyte> Quantized()
+    {
+        if (quantScratch.Length < Dimension)
+        {
+            quantScratch = new sbyte[Dimension];
+        }
+
+        return quantScratch.AsSpan(0, Dimension);
+    }
+
+    private static long At(int dim, int slot, int d) => ((long)(slot / PanelKernels.Lanes) * PanelKernels.Lanes * dim) + (slot % PanelKernels.Lanes) + ((long)d * PanelKernels.Lanes);
+
+    private void WriteSlot(int slot, ReadOnlySpan<float> values)
+    {
+        switch (Precision)
+        {
+            case ShardPrecision.BFloat16:
+                for (var d = 0; d < Dimension; d++)
+                {
+                    halves[At(Dimension, slot, d)] = CompactPanelKernels.ToBFloat16(values[d]);
+                }
+
+                break;
+            case ShardPrecision.Int8:
+                var q = Quantized();
+                scales[slot] = CompactPanelKernels.QuantizeInt8(values, q);
+                for (var d = 0; d < Dimension; d++)
+                {
+                    bytes[At(Dimension, slot, d)] = q[d];
+                }
+
+                break;
+            default:
+                PanelKernels.WriteRow(data, Dimension, slot, values);
+                break;
+        }
+    }
+
+    private void ReadSlot(int slot, Span<float> into)
+    {
+        switch (Precision)
+        {
+            case ShardPrecision.BFloat16:
+                for (var d = 0; d < Dimension; d++)
+                {
+                    into[d] = CompactPanelKernels.FromBFloat16(halves[At(Dimension, slot, d)]);
+                }
+
+                break;
+            case ShardPrecision.Int8:
+                var scale = scales[slot];
+                for (var d = 0; d < Dimension; d++)
+                {
+                    into[d] = bytes[At(Dimension, slot, d)] * scale;
+                }
+
+                break;
+            default:
+                PanelKernels.ReadRow(data, Dimension, slot, into);
+                break;
+        }
+    }
+
+    /// <summary>Copies a stored row as stored (no second rounding).</summary>
+    private void MoveSlot(int from, int to)
+    {
+        switch (Precision)
+        {
+            case ShardPrecision.BFloat16:
+                for (var d = 0; d < Dimension; d++)
+                {
+                    halves[At(Dimension, to, d)] = halves[At(Dimension, from, d)];
+                }
+
+                break;
+            case ShardPrecision.Int8:
+                scales[to] = scales[from];
+                for (var d = 0; d < Dimension; d++)
+                {
+                    bytes[At(Dimension, to, d)] = bytes[At(Dimension, from, d)];
+                }
+
+                break;
+            default:
+                PanelKernels.WriteRow(data, Dimension, to, Row(from));
+                break;
+        }
     }
 
     private void Bury(int[] own)
@@ -310,7 +452,20 @@ public sealed class ShardMatrix(int dimension)
 
         var capacity = Math.Max(needed, Math.Max(PanelKernels.Lanes, ownerOf.Length * 2));
         capacity = (capacity + PanelKernels.Lanes - 1) / PanelKernels.Lanes * PanelKernels.Lanes; // whole panels
-        Array.Resize(ref data, capacity * Dimension);
+        switch (Precision)
+        {
+            case ShardPrecision.BFloat16:
+                Array.Resize(ref halves, capacity * Dimension);
+                break;
+            case ShardPrecision.Int8:
+                Array.Resize(ref bytes, capacity * Dimension);
+                Array.Resize(ref scales, capacity);
+                break;
+            default:
+                Array.Resize(ref data, capacity * Dimension);
+                break;
+        }
+
         Array.Resize(ref ownerOf, capacity);
     }
 

@@ -8,11 +8,14 @@ public sealed class ShardMatrixTests
 {
     private const int Dim = 16;
 
-    [Fact]
-    public void After_a_random_history_of_upserts_and_removals_every_identity_scores_its_best_row()
+    [Theory]
+    [InlineData(ShardPrecision.Float32)]
+    [InlineData(ShardPrecision.BFloat16)]
+    [InlineData(ShardPrecision.Int8)]
+    public void After_a_random_history_of_upserts_and_removals_every_identity_scores_its_best_row(ShardPrecision precision)
     {
         var random = new Random(7);
-        var matrix = new ShardMatrix(Dim);
+        var matrix = new ShardMatrix(Dim, precision);
         var reference = new Dictionary<string, float[]>();
         for (var step = 0; step < 3000; step++)
         {
@@ -25,7 +28,8 @@ public sealed class ShardMatrixTests
             {
                 var rows = Rows(random, random.NextDouble() < 0.7 ? 1 : random.Next(2, 5));
                 matrix.Upsert(id, rows);
-                reference[id] = rows;
+                reference[id] = Rounded(rows, precision); // what the shard keeps: the scores must be exact on these
+                Assert.Equal(reference[id], matrix.RowsOf(id));
             }
 
             if (step % 500 == 499)
@@ -173,6 +177,63 @@ public sealed class ShardMatrixTests
                 Assert.Equal(expected[i].Score, Best(reference[top[p][i].Id], probe.AsSpan(p * Dim, Dim)), 1e-4f);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(ShardPrecision.BFloat16, 2.0, 0.004)]
+    [InlineData(ShardPrecision.Int8, 3.8, 0.012)]
+    public void Compact_rows_take_less_memory_and_score_close_to_float32(ShardPrecision precision, double smallerBy, double worstError)
+    {
+        const int dim = 128;
+        var random = new Random(11);
+        var exact = new ShardMatrix(dim);
+        var compact = new ShardMatrix(dim, precision);
+        var rows = new List<float[]>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var row = Enumerable.Range(0, dim).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+            var norm = MathF.Sqrt(VectorMath.Dot(row, row));
+            rows.Add(row.Select(v => v / norm).ToArray());
+            exact.Upsert($"id-{i}", rows[^1]);
+            compact.Upsert($"id-{i}", rows[^1]);
+        }
+
+        Assert.True((double)exact.BufferBytes / compact.BufferBytes >= smallerBy, $"{exact.BufferBytes} / {compact.BufferBytes}");
+        Assert.Equal(exact.BufferBytes / (4 * dim) * precision.BytesPerRow(dim), compact.BufferBytes); // same capacity, fewer bytes a row
+        var probes = rows.Take(8).SelectMany(r => r).ToArray();
+        var a = exact.ScoreIdentities(probes, 8).ToArray();
+        var b = compact.ScoreIdentities(probes, 8).ToArray();
+        var worst = a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+        Assert.InRange(worst, 1e-7, worstError); // rounded (not zero), and by at most this much
+        // A repeated push of the same floats is no change, as in float32.
+        Assert.False(compact.Upsert("id-3", rows[3]));
+    }
+
+    private static float[] Rounded(float[] rows, ShardPrecision precision)
+    {
+        var rounded = (float[])rows.Clone();
+        for (var r = 0; r < rows.Length / Dim; r++)
+        {
+            var row = rounded.AsSpan(r * Dim, Dim);
+            if (precision == ShardPrecision.BFloat16)
+            {
+                for (var d = 0; d < Dim; d++)
+                {
+                    row[d] = CompactPanelKernels.FromBFloat16(CompactPanelKernels.ToBFloat16(row[d]));
+                }
+            }
+            else if (precision == ShardPrecision.Int8)
+            {
+                var q = new sbyte[Dim];
+                var scale = CompactPanelKernels.QuantizeInt8(row, q);
+                for (var d = 0; d < Dim; d++)
+                {
+                    row[d] = q[d] * scale;
+                }
+            }
+        }
+
+        return rounded;
     }
 
     private static float Best(float[] rows, ReadOnlySpan<float> probe)

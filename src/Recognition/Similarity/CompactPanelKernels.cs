@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace FaceGrains.Recognition.Similarity;
+
+/// <summary>How a shard stores its rows: float32 (exact), bfloat16 (2× smaller) or int8 with a float scale per row (3.9× smaller at d = 128).</summary>
+public enum ShardPrecision
+{
+    Float32,
+    BFloat16,
+    Int8,
+}
+
+/// <summary>Names of <see cref="ShardPrecision"/> as settings and CLI options spell them: float32, bf16, int8.</summary>
+public static class ShardPrecisions
+{
+    public static readonly string[] Names = ["float32", "bf16", "int8"];
+
+    public static ShardPrecision Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "float32" or "fp32" => ShardPrecision.Float32,
+        "bf16" or "bfloat16" => ShardPrecision.BFloat16,
+        "int8" => ShardPrecision.Int8,
+        _ => throw new ArgumentException($"Shard precision '{name}' is not one of: {string.Join(", ", Names)}."),
+    };
+
+    public static string Name(this ShardPrecision precision) => Names[(int)precision];
+
+    /// <summary>Bytes one row of <paramref name="dim"/> takes in the shard's buffer (int8: the row's scale included).</summary>
+    public static int BytesPerRow(this ShardPrecision precision, int dim) => precision switch
+    {
+        ShardPrecision.BFloat16 => 2 * dim,
+        ShardPrecision.Int8 => dim + sizeof(float),
+        _ => 4 * dim,
+    };
+}
+
+/// <summary>
+/// The compact forms of the panel layout of <see cref="PanelKernels"/> (16 rows per panel, dimension-major inside):
+/// bfloat16 (the float's upper 16 bits, rounded to nearest even) and int8 (each row scaled by 127 / max |x|, rounded,
+/// with its scale kept per row). The scans widen 16 stored values to float32 in a register and multiply-add the float32
+/// probe, so only the gallery is rounded; int8 scores are multiplied by the rows' scales at the end. Memory traffic is
+/// a half (bf16) or a quarter (int8) of float32's.
+/// </summary>
+public static class CompactPanelKernels
+{
+    private const int Lanes = PanelKernels.Lanes;
+
+    public static ushort ToBFloat16(float value)
+    {
+        var bits = BitConverter.SingleToUInt32Bits(value);
+        if (float.IsNaN(value))
+        {
+            return (ushort)((bits >> 16) | 0x40);
+        }
+
+        var rounding = 0x7FFFu + ((bits >> 16) & 1);
+        return (ushort)((bits + rounding) >> 16);
+    }
+
+    public static float FromBFloat16(ushort value) => BitConverter.UInt32BitsToSingle((uint)value << 16);
+
+    /// <summary>The row's int8 values and the scale that turns them back into floats (0 for an all-zero row).</summary>
+    public static float QuantizeInt8(ReadOnlySpan<float> values, Span<sbyte> into)
+    {
+        var max = 0f;
+        foreach (var v in values)
+        {
+            max = Math.Max(max, Math.Abs(v));
+        }
+
+        if (!(max > 0) || !float.IsFinite(max))
+        {
+            into.Clear();
+            return 0;
+        }
+
+        var factor = 127f / max;
+        for (var i = 0; i < values.Length; i++)
+        {
+            into[i] = (sbyte)Math.Clamp(MathF.Round(values[i] * factor), -127, 127);
+        }
+
+        return max / 127f;
+    }
+
+    /// <summary><c>scores[p * panelCount * 16 + row] = probes[p] · row</c> over bfloat16 panels (ushort[panels × 16 × dim]).</summary>
+    public static void ScoreBFloat16(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<ushort> panels, int panelCount, int dim, Span<float> scores)
+    {
+        Check(probes, probeCount, panels.Length, panelCount, dim, scores);
+        var stride = panelCount * Lanes;
+        if (!Avx512F.IsSupported)
+        {
+            for (var p = 0; p < probeCount; p++)
+            {
+                for (var row = 0; row < stride; row++)
+                {
+                    var at = ((row / Lanes) * Lanes * dim) + (row % Lanes);
+                    var sum = 0f;
+                    for (var d = 0; d < dim; d++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(probes[(p * dim) + d], FromBFloat16(panels[at + (d * Lanes)]), sum);
+                    }
+
+                    scores[(p * stride) + row] = sum;
+                }
+            }
+
+            return;
+        }
+
+        ref var probeBase = ref MemoryMarshal.GetReference(probes);
+        ref var panelBase = ref MemoryMarshal.GetReference(panels);
+        ref var scoreBase = ref MemoryMarshal.GetReference(scores);
+        var panelValues = (nint)Lanes * dim;
+        for (var b = 0; b < panelCount; b++)
+        {
+            ref var panel = ref Unsafe.Add(ref panelBase, b * panelValues);
+            for (var p = 0; p < probeCount; p++)
+            {
+                ref var probe = ref Unsafe.Add(ref probeBase, (nint)p * dim);
+                var a = Vector512<float>.Zero;
+                for (nint d = 0; d < dim; d++)
+                {
+                    var raw = Vector256.LoadUnsafe(ref panel, (nuint)(d * Lanes));
+                    var g = Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(raw), 16).AsSingle();
+                    a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d)), g, a);
+                }
+
+                a.StoreUnsafe(ref Unsafe.Add(ref scoreBase, ((nint)p * stride) + (b * Lanes)));
+            }
+        }
+    }
+
+    /// <summary><c>scores[p * panelCount * 16 + row] = scale[row] · (probes[p] · q[row])</c> over int8 panels (sbyte[panels × 16 × dim]) and per-row scales.</summary>
+    public static void ScoreInt8(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<sbyte> panels, ReadOnlySpan<float> rowScales, int panelCount, int dim, Span<float> scores)
+    {
+        Check(probes, probeCount, panels.Length, panelCount, dim, scores);
+        if (rowScales.Length < panelCount * Lanes)
+        {
+            throw new ArgumentException("Fewer scales than rows.", nameof(rowScales));
+        }
+
+        var stride = panelCount * Lanes;
+        if (!Avx512F.IsSupported)
+        {
+            for (var p = 0; p < probeCount; p++)
+            {
+                for (var row = 0; row < stride; row++)
+                {
+                    var at = ((row / Lanes) * Lanes * dim) + (row % Lanes);
+                    var sum = 0f;
+                    for (var d = 0; d < dim; d++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(probes[(p * dim) + d], panels[at + (d * Lanes)], sum);
+                    }
+
+                    scores[(p * stride) + row] = sum * rowScales[row];
+                }
+            }
+
+            return;
+        }
+
+        ref var probeBase = ref MemoryMarshal.GetReference(probes);
+        ref var panelBase = ref MemoryMarshal.GetReference(panels);
+        ref var scaleBase = ref MemoryMarshal.GetReference(rowScales);
+        ref var scoreBase = ref MemoryMarshal.GetReference(scores);
+        var panelValues = (nint)Lanes * dim;
+        for (var b = 0; b < panelCount; b++)
+        {
+            ref var panel = ref Unsafe.Add(ref panelBase, b * panelValues);
+            var scale = Vector512.LoadUnsafe(ref scaleBase, (nuint)(b * Lanes));
+            for (var p = 0; p < probeCount; p++)
+            {
+                ref var probe = ref Unsafe.Add(ref probeBase, (nint)p * dim);
+                var a = Vector512<float>.Zero;
+                for (nint d = 0; d < dim; d++)
+                {
+                    var raw = Vector128.LoadUnsafe(ref panel, (nuint)(d * Lanes));
+                    var g = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(raw));
+                    a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d)), g, a);
+                }
+
+                (a * scale).StoreUnsafe(ref Unsafe.Add(ref scoreBase, ((nint)p * stride) + (b * Lanes)));
+            }
+        }
+    }
+
+    private static void Check(ReadOnlySpan<float> probes, int probeCount, int panelValues, int panelCount, int dim, Span<float> scores)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(probeCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(panelCount);
+        if (probes.Length < (long)probeCount * dim || panelValues < PanelKernels.Length(panelCount, dim) || scores.Length < (long)probeCount * panelCount * Lanes)
+        {
+            throw new ArgumentException("A span is smaller than the stated shapes.");
+        }
+    }
+}
