@@ -15,7 +15,9 @@ public static class SiloApp
 
     public static WebApplication Create(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json (Urls 127.0.0.1:5080, ...) sits beside the binary: found wherever the silo is started from
+        // (the default content root, the working directory, lost it for a published silo started elsewhere: port 5000).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddFaceGrainsSilo();
         builder.AddGalleryApi();
 

@@ -111,6 +111,39 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [RequiresModelFact]
+    public async Task Started_from_another_folder_the_silo_still_reads_its_appsettings_and_listens_on_5080()
+    {
+        // 5080 (appsettings.json's Urls) held here, or by anything else: either way the silo must name it.
+        TcpListener? occupant = null;
+        try
+        {
+            occupant = new TcpListener(IPAddress.Loopback, 5080);
+            occupant.Start();
+        }
+        catch (SocketException)
+        {
+            occupant = null;
+        }
+
+        var home = TestSilo.NewHome();
+        try
+        {
+            var start = SiloProcess.StartInfo($"--FaceGrains:Home={home}");
+            start.ArgumentList.Remove("--Urls=http://127.0.0.1:0");
+            start.WorkingDirectory = temp; // a published silo started from anywhere (before: the content root was here, and it listened on 5000)
+            var (code, stderr) = await RunSilo(start);
+            var line = OneErrorLine(code, stderr, "error: ");
+            Assert.Contains("5080", line, StringComparison.Ordinal);
+            Assert.Contains("already in use", line, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            occupant?.Stop();
+            TestSilo.DeleteHome(home);
+        }
+    }
+
     [Fact]
     public async Task An_azure_connection_string_that_is_not_one_is_one_line_that_does_not_repeat_it()
     {
@@ -149,7 +182,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Runs the built silo with free ports and no dashboard; <paramref name="path"/> replaces PATH when given.</summary>
-    private async Task<(int ExitCode, string Stderr)> RunSilo(string? path, params string[] settings)
+    private Task<(int ExitCode, string Stderr)> RunSilo(string? path, params string[] settings)
     {
         var start = SiloProcess.StartInfo(settings);
         if (path is not null)
@@ -157,6 +190,11 @@ public sealed class StartupFailureTests(ITestOutputHelper output) : IDisposable
             start.Environment["PATH"] = path;
         }
 
+        return RunSilo(start);
+    }
+
+    private async Task<(int ExitCode, string Stderr)> RunSilo(ProcessStartInfo start)
+    {
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
