@@ -23,9 +23,14 @@ public static class GalleryBenchCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Identify calls in flight at once.", DefaultValueFactory = _ => 8 };
         var prefix = new Option<string>("--prefix") { Description = "Identity id prefix of the synthetic identities.", DefaultValueFactory = _ => "bench-" };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
+        var checks = new Option<int>("--enrolled-checks")
+        {
+            Description = "Before timing: identify the enrolled vectors of the first C synthetic identities (this seed and prefix) and count those answered with their own identity; the first of these calls is the gallery's first identify (cold after a restart: first_identify_ms).",
+            DefaultValueFactory = _ => 10,
+        };
         var command = new Command("gallery", "Identify latency (p50, p99) and throughput through the grains, embedding-in, with N synthetic identities.")
         {
-            identities, probes, concurrency, prefix, seed,
+            identities, probes, concurrency, prefix, seed, checks,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,6 +70,19 @@ public static class GalleryBenchCommand
             var matcher = grains.GetGrain<IMatcherGrain>(0);
             var calls = parse.GetValue(probes);
             var probeVectors = Enumerable.Range(0, calls).Select(_ => UnitVector(random, dim)).ToArray();
+
+            // The enrolled vectors of the first identities, answered with their own identity (exact vectors: cosine 1).
+            var checkCount = parse.GetValue(checks);
+            var firstIdentifyMs = (double?)null;
+            var correct = 0;
+            for (var i = 0; i < checkCount; i++)
+            {
+                var vector = UnitVector(new Random(parse.GetValue(seed) * 1_000_003 + i), dim);
+                var start = Stopwatch.GetTimestamp();
+                var answer = await matcher.IdentifyEmbeddingsAsync(new ProbeBatch(vector, 1, dim), new IdentifyOptions(Threshold: new ThresholdRequest(Threshold: 0.999)));
+                firstIdentifyMs ??= Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                correct += answer[0].Faces[0].IdentityId == $"{parse.GetValue(prefix)}{i}" ? 1 : 0;
+            }
 
             // Warm-up: activate every shard and the matcher workers.
             for (var i = 0; i < 20; i++)
@@ -106,6 +124,9 @@ public static class GalleryBenchCommand
                     ["enrol_seconds"] = enrolSeconds,
                     ["enrol_identities_per_second"] = n > 0 ? n / enrolSeconds : null,
                     ["enrol_retries"] = enrolRetries,
+                    ["first_identify_ms"] = firstIdentifyMs,
+                    ["enrolled_checks"] = checkCount,
+                    ["enrolled_checks_correct"] = correct,
                     ["identify_calls"] = calls,
                     ["concurrency"] = parse.GetValue(concurrency),
                     ["p50_ms"] = Percentile(0.50),
@@ -122,6 +143,7 @@ public static class GalleryBenchCommand
                         table.AddRow("enrolment (embedding-in)", $"{n / enrolSeconds:F0} identities/s");
                     }
 
+                    table.AddRow("enrolled vectors answered with their identity", $"{correct} / {checkCount} (first identify {firstIdentifyMs:F0} ms)");
                     table.AddRow("identify latency p50 / p99", $"{Percentile(0.50):F2} / {Percentile(0.99):F2} ms ({parse.GetValue(concurrency)} in flight)");
                     table.AddRow("identify throughput", $"{calls / seconds:F0} probes/s");
                     console.Write(table);
