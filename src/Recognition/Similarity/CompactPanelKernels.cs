@@ -87,63 +87,28 @@ public static class CompactPanelKernels
     }
 
     /// <summary><c>scores[p * panelCount * 16 + row] = probes[p] · row</c> over bfloat16 panels (ushort[panels × 16 × dim]).</summary>
-    public static void ScoreBFloat16(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<ushort> panels, int panelCount, int dim, Span<float> scores)
-    {
-        Check(probes, probeCount, panels.Length, panelCount, dim, scores);
-        var stride = panelCount * Lanes;
-        if (!Avx512F.IsSupported)
-        {
-            for (var p = 0; p < probeCount; p++)
-            {
-                for (var row = 0; row < stride; row++)
-                {
-                    var at = ((row / Lanes) * Lanes * dim) + (row % Lanes);
-                    var sum = 0f;
-                    for (var d = 0; d < dim; d++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(probes[(p * dim) + d], FromBFloat16(panels[at + (d * Lanes)]), sum);
-                    }
-
-                    scores[(p * stride) + row] = sum;
-                }
-            }
-
-            return;
-        }
-
-        ref var probeBase = ref MemoryMarshal.GetReference(probes);
-        ref var panelBase = ref MemoryMarshal.GetReference(panels);
-        ref var scoreBase = ref MemoryMarshal.GetReference(scores);
-        var panelValues = (nint)Lanes * dim;
-        for (var b = 0; b < panelCount; b++)
-        {
-            ref var panel = ref Unsafe.Add(ref panelBase, b * panelValues);
-            for (var p = 0; p < probeCount; p++)
-            {
-                ref var probe = ref Unsafe.Add(ref probeBase, (nint)p * dim);
-                var a = Vector512<float>.Zero;
-                for (nint d = 0; d < dim; d++)
-                {
-                    var raw = Vector256.LoadUnsafe(ref panel, (nuint)(d * Lanes));
-                    var g = Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(raw), 16).AsSingle();
-                    a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d)), g, a);
-                }
-
-                a.StoreUnsafe(ref Unsafe.Add(ref scoreBase, ((nint)p * stride) + (b * Lanes)));
-            }
-        }
-    }
+    public static void ScoreBFloat16(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<ushort> panels, int panelCount, int dim, Span<float> scores) =>
+        Scan<ushort, BFloat16Values>(probes, probeCount, panels, [], panelCount, dim, scores);
 
     /// <summary><c>scores[p * panelCount * 16 + row] = scale[row] · (probes[p] · q[row])</c> over int8 panels (sbyte[panels × 16 × dim]) and per-row scales.</summary>
     public static void ScoreInt8(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<sbyte> panels, ReadOnlySpan<float> rowScales, int panelCount, int dim, Span<float> scores)
     {
-        Check(probes, probeCount, panels.Length, panelCount, dim, scores);
         if (rowScales.Length < panelCount * Lanes)
         {
             throw new ArgumentException("Fewer scales than rows.", nameof(rowScales));
         }
 
+        Scan<sbyte, Int8Values>(probes, probeCount, panels, rowScales, panelCount, dim, scores);
+    }
+
+    /// <summary>One scan for both compact forms: 16 stored values widened to float32 per step (<typeparamref name="TValues"/>), then scaled per row when scales are given.</summary>
+    private static void Scan<T, TValues>(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<T> panels, ReadOnlySpan<float> rowScales, int panelCount, int dim, Span<float> scores)
+        where T : unmanaged
+        where TValues : struct, IStoredValues<T>
+    {
+        Check(probes, probeCount, panels.Length, panelCount, dim, scores);
         var stride = panelCount * Lanes;
+        var scaled = !rowScales.IsEmpty;
         if (!Avx512F.IsSupported)
         {
             for (var p = 0; p < probeCount; p++)
@@ -154,10 +119,10 @@ public static class CompactPanelKernels
                     var sum = 0f;
                     for (var d = 0; d < dim; d++)
                     {
-                        sum = MathF.FusedMultiplyAdd(probes[(p * dim) + d], panels[at + (d * Lanes)], sum);
+                        sum = MathF.FusedMultiplyAdd(probes[(p * dim) + d], TValues.Widen(panels[at + (d * Lanes)]), sum);
                     }
 
-                    scores[(p * stride) + row] = sum * rowScales[row];
+                    scores[(p * stride) + row] = scaled ? sum * rowScales[row] : sum;
                 }
             }
 
@@ -172,21 +137,44 @@ public static class CompactPanelKernels
         for (var b = 0; b < panelCount; b++)
         {
             ref var panel = ref Unsafe.Add(ref panelBase, b * panelValues);
-            var scale = Vector512.LoadUnsafe(ref scaleBase, (nuint)(b * Lanes));
+            var scale = scaled ? Vector512.LoadUnsafe(ref scaleBase, (nuint)(b * Lanes)) : Vector512<float>.One;
             for (var p = 0; p < probeCount; p++)
             {
                 ref var probe = ref Unsafe.Add(ref probeBase, (nint)p * dim);
                 var a = Vector512<float>.Zero;
                 for (nint d = 0; d < dim; d++)
                 {
-                    var raw = Vector128.LoadUnsafe(ref panel, (nuint)(d * Lanes));
-                    var g = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(raw));
-                    a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d)), g, a);
+                    a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d)), TValues.Widen16(ref panel, (nuint)(d * Lanes)), a);
                 }
 
                 (a * scale).StoreUnsafe(ref Unsafe.Add(ref scoreBase, ((nint)p * stride) + (b * Lanes)));
             }
         }
+    }
+
+    /// <summary>How a compact form's stored values become float32 (one, or 16 lanes of a panel at once).</summary>
+    private interface IStoredValues<T>
+        where T : unmanaged
+    {
+        static abstract float Widen(T value);
+
+        static abstract Vector512<float> Widen16(ref T panel, nuint at);
+    }
+
+    private readonly struct BFloat16Values : IStoredValues<ushort>
+    {
+        public static float Widen(ushort value) => FromBFloat16(value);
+
+        public static Vector512<float> Widen16(ref ushort panel, nuint at) =>
+            Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Vector256.LoadUnsafe(ref panel, at)), 16).AsSingle();
+    }
+
+    private readonly struct Int8Values : IStoredValues<sbyte>
+    {
+        public static float Widen(sbyte value) => value;
+
+        public static Vector512<float> Widen16(ref sbyte panel, nuint at) =>
+            Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref panel, at)));
     }
 
     private static void Check(ReadOnlySpan<float> probes, int probeCount, int panelValues, int panelCount, int dim, Span<float> scores)
