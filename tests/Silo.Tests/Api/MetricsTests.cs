@@ -19,7 +19,8 @@ public sealed class MetricsTests(ITestOutputHelper output)
         var home = TestSilo.NewHome();
         try
         {
-            await using var silo = await TestSilo.StartAsync(home);
+            // Snapshots every second, so the snapshot series shows up within the test.
+            await using var silo = await TestSilo.StartAsync(home, "--FaceGrains:Gallery:ShardSnapshotSeconds=1");
             var http = silo.Http;
             foreach (var person in new[] { "Colin_Powell", "Tony_Blair" })
             {
@@ -33,6 +34,11 @@ public sealed class MetricsTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, identified.StatusCode);
             var verified = await http.PostAsync("/verify", Multipart.Files(("a", "a.jpg", Lfw("Tony_Blair").ElementAt(6))).With("identity", "Tony_Blair"));
             Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+
+            for (var wait = 0; wait < 40 && !(await http.GetStringAsync("/metrics")).Contains("facegrains_shard_snapshot_bytes_total", StringComparison.Ordinal); wait++)
+            {
+                await Task.Delay(250);
+            }
 
             var response = await http.GetAsync("/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -49,6 +55,9 @@ public sealed class MetricsTests(ITestOutputHelper output)
             Assert.True(Sum(samples, "facegrains_embedder_queue_wait_seconds_count") >= 3);
             Assert.Equal(2, Sum(samples, "facegrains_shard_rows"));
             Assert.True(Sum(samples, "facegrains_shard_search_duration_seconds_count") >= 1);
+            Assert.True(Sum(samples, "facegrains_shard_rebuild_duration_seconds_count") >= 1); // every shard activated once
+            Assert.Equal(0, Sum(samples, "facegrains_shard_rebuild_identities_total", "source=\"snapshot\"")); // a fresh home has none
+            Assert.True(Sum(samples, "facegrains_shard_snapshot_bytes_total") > 2 * 128 * 4); // two identities' rows at least
             Assert.Equal(1, Sum(samples, "facegrains_identify_answers_total", "decision=\"identified\""));
             Assert.Equal(1, Sum(samples, "facegrains_identify_answers_total", "decision=\"no_correspondence\""));
             Assert.Equal(2, Sum(samples, "facegrains_identify_top_score_count"));
