@@ -26,13 +26,11 @@ public sealed class PreparedPhotoCache(string directory)
     private int _hits;
     private int _misses;
 
-    public string Key(RgbImage image, FaceSelection selection, bool aligned, PreprocessingSpec recipe, FaceDetectorOptions? detector) =>
-        Key(image, selection, aligned, Describe(recipe, detector));
-
     /// <summary>What of a preparer goes into every key: the whole recipe and the detector settings (not its thread count). A preparer computes it once.</summary>
     public static string Describe(PreprocessingSpec recipe, FaceDetectorOptions? detector) =>
         $"{JsonSerializer.Serialize(recipe)}|{(detector is null ? "" : JsonSerializer.Serialize(detector with { IntraOpNumThreads = 0 }))}";
 
+    /// <summary>The entry's name: SHA-256 of the decoded pixels, their size, the selection, aligned, and <paramref name="preparer"/> (<see cref="Describe"/>).</summary>
     public static string Key(RgbImage image, FaceSelection selection, bool aligned, string preparer)
     {
         ArgumentNullException.ThrowIfNull(image);

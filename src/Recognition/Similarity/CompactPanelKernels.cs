@@ -18,13 +18,10 @@ public static class ShardPrecisions
 {
     public static readonly string[] Names = ["float32", "bf16", "int8"];
 
-    public static ShardPrecision Parse(string name) => name.Trim().ToLowerInvariant() switch
-    {
-        "float32" or "fp32" => ShardPrecision.Float32,
-        "bf16" or "bfloat16" => ShardPrecision.BFloat16,
-        "int8" => ShardPrecision.Int8,
-        _ => throw new ArgumentException($"Shard precision '{name}' is not one of: {string.Join(", ", Names)}."),
-    };
+    /// <summary>One of <see cref="Names"/>, exactly (what the silo's settings and the CLI accept).</summary>
+    public static ShardPrecision Parse(string name) => Array.IndexOf(Names, name) is var i and >= 0
+        ? (ShardPrecision)i
+        : throw new ArgumentException($"Shard precision '{name}' is not one of: {string.Join(", ", Names)}.");
 
     public static string Name(this ShardPrecision precision) => Names[(int)precision];
 

@@ -1,5 +1,6 @@
 using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Images;
+using FaceGrains.Recognition.Preprocessing;
 using FaceGrains.TestSupport;
 using Xunit;
 
@@ -61,20 +62,21 @@ public sealed class PreparedPhotoCacheTests : IDisposable
     [RequiresModelFact("bbt")]
     public void Another_image_selection_or_recipe_is_never_answered_from_the_cache()
     {
-        var cache = new PreparedPhotoCache(_dir);
         var image = Scene();
         var recipe = TestModels.FaceApi.Manifest.Preprocessing;
         var options = DetectionModels.Detector.Options;
-        var key = cache.Key(image, FaceSelection.Every, false, recipe, options);
+        string Key(RgbImage photo, FaceSelection selection, bool aligned, PreprocessingSpec spec, FaceDetectorOptions detector) =>
+            PreparedPhotoCache.Key(photo, selection, aligned, PreparedPhotoCache.Describe(spec, detector));
+        var key = Key(image, FaceSelection.Every, false, recipe, options);
 
         var pixels = (byte[])image.Pixels.Clone();
         pixels[^1] ^= 1;
-        Assert.NotEqual(key, cache.Key(new RgbImage(image.Width, image.Height, pixels), FaceSelection.Every, false, recipe, options));
-        Assert.NotEqual(key, cache.Key(image, FaceSelection.Largest, false, recipe, options));
-        Assert.NotEqual(key, cache.Key(image, FaceSelection.Every, true, recipe, options));
-        Assert.NotEqual(key, cache.Key(image, FaceSelection.Every, false, recipe with { AlignTemplate = recipe.AlignTemplate!.Scaled(112) }, options));
-        Assert.NotEqual(key, cache.Key(image, FaceSelection.Every, false, recipe, options with { MinConfidence = 0.6f }));
-        Assert.Equal(key, cache.Key(image, FaceSelection.Every, false, recipe, options with { IntraOpNumThreads = 7 }));
+        Assert.NotEqual(key, Key(new RgbImage(image.Width, image.Height, pixels), FaceSelection.Every, false, recipe, options));
+        Assert.NotEqual(key, Key(image, FaceSelection.Largest, false, recipe, options));
+        Assert.NotEqual(key, Key(image, FaceSelection.Every, true, recipe, options));
+        Assert.NotEqual(key, Key(image, FaceSelection.Every, false, recipe with { AlignTemplate = recipe.AlignTemplate!.Scaled(112) }, options));
+        Assert.NotEqual(key, Key(image, FaceSelection.Every, false, recipe, options with { MinConfidence = 0.6f }));
+        Assert.Equal(key, Key(image, FaceSelection.Every, false, recipe, options with { IntraOpNumThreads = 7 }));
     }
 
     [RequiresModelFact("bbt")]
