@@ -9,9 +9,11 @@ namespace FaceGrains.Recognition.Detection;
 /// <summary>
 /// What <see cref="FacePreparer.Prepare"/> made of a photo, kept on disk so that evaluating a second model with the
 /// same recipe on the same face set detects nothing (offline evaluation only: <c>--face-cache</c>). An entry is keyed
-/// by the SHA-256 of the decoded pixels, the selection, the aligned flag, the whole recipe and the detector's
-/// settings, so a different image, recipe or detector setting can never be answered from it; what it returns is what
-/// the preparer returned, field for field (a test compares the two).
+/// by the SHA-256 of the decoded pixels, the selection, the aligned flag, the recipe's preparation fields and the
+/// detector's settings, so a different image, way of cutting faces or detector setting can never be answered from it;
+/// what it returns is what the preparer returned, field for field (a test compares the two). The recipe's tensor
+/// fields (channel order, mean, std, resampling, flip averaging) are not in the key: the preparer's output does not
+/// depend on them, so models that differ only there (two 112×112 ArcFace-template models) share entries.
 /// </summary>
 public sealed class PreparedPhotoCache(string directory)
 {
@@ -26,9 +28,24 @@ public sealed class PreparedPhotoCache(string directory)
     private int _hits;
     private int _misses;
 
-    /// <summary>What of a preparer goes into every key: the whole recipe and the detector settings (not its thread count). A preparer computes it once.</summary>
-    public static string Describe(PreprocessingSpec recipe, FaceDetectorOptions? detector) =>
-        $"{JsonSerializer.Serialize(recipe)}|{(detector is null ? "" : JsonSerializer.Serialize(detector with { IntraOpNumThreads = 0 }))}";
+    /// <summary>
+    /// What of a preparer goes into every key: the recipe's preparation fields (size, face crop, template, landmark
+    /// input, fixed crop; the tensor fields set to their defaults) and the detector settings (not its thread count).
+    /// A preparer computes it once.
+    /// </summary>
+    public static string Describe(PreprocessingSpec recipe, FaceDetectorOptions? detector)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        var preparation = recipe with
+        {
+            ChannelOrder = "rgb",
+            Mean = [0f, 0f, 0f],
+            Std = [1f, 1f, 1f],
+            Resize = PreprocessingSpec.BilinearResize,
+            FlipAverage = false,
+        };
+        return $"{JsonSerializer.Serialize(preparation)}|{(detector is null ? "" : JsonSerializer.Serialize(detector with { IntraOpNumThreads = 0 }))}";
+    }
 
     /// <summary>The entry's name: SHA-256 of the decoded pixels, their size, the selection, aligned, and <paramref name="preparer"/> (<see cref="Describe"/>).</summary>
     public static string Key(RgbImage image, FaceSelection selection, bool aligned, string preparer)

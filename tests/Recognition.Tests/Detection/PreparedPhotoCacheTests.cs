@@ -80,6 +80,21 @@ public sealed class PreparedPhotoCacheTests : IDisposable
     }
 
     [RequiresModelFact("bbt")]
+    public void Recipes_that_differ_only_in_how_a_chip_becomes_a_tensor_share_entries()
+    {
+        // mobileface and mobilefacenet cut the same 112×112 ArcFace-template chips and normalise them differently.
+        var image = Scene();
+        var recipe = TestModels.FaceApi.Manifest.Preprocessing;
+        var options = DetectionModels.Detector.Options;
+        var key = PreparedPhotoCache.Key(image, FaceSelection.Every, false, PreparedPhotoCache.Describe(recipe, options));
+        var tensorOnly = recipe with { ChannelOrder = "bgr", Mean = [127.5f, 127.5f, 127.5f], Std = [128f, 128f, 128f], Resize = PreprocessingSpec.TensorFlowBilinearResize, FlipAverage = !recipe.FlipAverage };
+
+        Assert.Equal(key, PreparedPhotoCache.Key(image, FaceSelection.Every, false, PreparedPhotoCache.Describe(tensorOnly, options)));
+        Assert.NotEqual(key, PreparedPhotoCache.Key(image, FaceSelection.Every, false, PreparedPhotoCache.Describe(recipe with { LandmarkInput = PreprocessingSpec.CanvasLandmarkInput }, options)));
+        Assert.NotEqual(key, PreparedPhotoCache.Key(image, FaceSelection.Every, false, PreparedPhotoCache.Describe(recipe with { FaceCrop = PreprocessingSpec.CenterFaceCrop }, options)));
+    }
+
+    [RequiresModelFact("bbt")]
     public void A_damaged_entry_is_prepared_again()
     {
         var image = Scene();
