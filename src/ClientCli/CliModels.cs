@@ -37,7 +37,8 @@ public static class CliModels
     /// </summary>
     public static FacePreparer Preparer(ParseResult parse, ModelVersion model, CommandOutput output, int intraOpThreads = 0)
     {
-        var preparer = FacePreparer.Open(model, Home(parse), intraOpThreads, output.Log);
+        var detector = parse.CommandResult.Command.Options.Contains(CliOptions.Detector) ? DetectorPrecisions.Parse(parse.GetValue(CliOptions.Detector)!) : DetectorPrecision.Float32;
+        var preparer = FacePreparer.Open(model, Home(parse), intraOpThreads, output.Log, detectorPrecision: detector);
         if (parse.GetValue(CliOptions.FaceCache) is { Length: > 0 } cache)
         {
             preparer.Cache = new PreparedPhotoCache(Path.GetFullPath(cache));

@@ -1,4 +1,5 @@
 using FaceGrains.Recognition;
+using FaceGrains.Recognition.Detection;
 
 namespace FaceGrains.Grains;
 
@@ -58,6 +59,12 @@ public sealed class GalleryOptions
     /// <summary>ONNX Runtime intra-op threads per silo; 0 lets ONNX Runtime choose (one per core).</summary>
     public int EmbedderIntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Which build of the face detector prepares photos: float32 (the published weights) or int8 (its MobileNet body in
+    /// int8, about twice as fast on CPUs with int8 dot products; docs/BENCHMARKS.md "Detection in int8" compares them).
+    /// </summary>
+    public string DetectorPrecision { get; set; } = "float32";
+
     /// <summary>The default open-set operating point: target false-positive identification rate at the gallery's current size.</summary>
     public double DefaultTargetFpir { get; set; } = 1e-2;
 
@@ -114,6 +121,11 @@ public sealed class GalleryOptions
         if (EmbedderMaxWaitMilliseconds is < 0 or > 1000)
         {
             problems.Add($"EmbedderMaxWaitMilliseconds {EmbedderMaxWaitMilliseconds} must be between 0 and 1000.");
+        }
+
+        if (!DetectorPrecisions.TryParse(DetectorPrecision, out _))
+        {
+            problems.Add($"DetectorPrecision '{DetectorPrecision}' must be one of: {string.Join(", ", DetectorPrecisions.Names)}.");
         }
 
         if (!Recognition.Similarity.ShardPrecisions.Names.Contains(ShardPrecision))

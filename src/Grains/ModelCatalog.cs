@@ -85,7 +85,8 @@ public sealed class ModelCatalog : IDisposable
         FacePreparer preparer;
         try
         {
-            preparer = FacePreparer.Open(version, Home, options.EmbedderIntraOpThreads, message => logger.LogInformation("{Message}", message));
+            preparer = FacePreparer.Open(version, Home, options.EmbedderIntraOpThreads, message => logger.LogInformation("{Message}", message),
+                detectorPrecision: DetectorPrecisions.Parse(options.DetectorPrecision));
         }
         catch
         {

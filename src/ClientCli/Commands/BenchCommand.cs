@@ -205,7 +205,7 @@ public static class BenchCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder of photos (searched recursively).", Required = true };
         var command = new Command("detection", "Detection + alignment images/s on 640×480 photos and its share of enrolment time (detect, align, embed).")
         {
-            data, Seconds, CliOptions.Model, CliOptions.Threads,
+            data, Seconds, CliOptions.Model, CliOptions.Threads, CliOptions.Detector,
         };
         command.SetAction(parse =>
         {
@@ -249,6 +249,7 @@ public static class BenchCommand
 
             var payload = new JsonObject
             {
+                ["detector"] = preparer.Detector?.Model.Info.Name,
                 ["photos"] = photos.Count,
                 ["images"] = images,
                 ["faces"] = faces,

@@ -17,7 +17,7 @@ public static class DetectCommand
         var chips = new Option<string?>("--chips") { Description = "Write what the model is shown of each face (the aligned chip) as <dir>/face-<n>.png." };
         var command = new Command("detect", "Find the faces in a photo: boxes, detector scores, 68 + 5 landmarks, quality (size, sharpness, pose) and whether each could be enrolled.")
         {
-            image, draw, chips, CliOptions.Model, CliOptions.Threads,
+            image, draw, chips, CliOptions.Model, CliOptions.Threads, CliOptions.Detector,
         };
         command.SetAction(parse =>
         {

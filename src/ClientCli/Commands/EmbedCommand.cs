@@ -18,7 +18,7 @@ public static class EmbedCommand
         var image = new Argument<FileInfo>("image") { Description = "A photo or, with --aligned, a face chip (JPEG, PNG, GIF, BMP, WebP, PGM)." };
         var command = new Command("embed", "Embed the largest face of an image as the gallery would: 'embedding' is L2-normalised (what the gallery uses), 'raw' is the model's own output; the other faces are listed.")
         {
-            image, CliOptions.Model, CliOptions.Aligned, CliOptions.Threads, CliOptions.Provider,
+            image, CliOptions.Model, CliOptions.Aligned, CliOptions.Threads, CliOptions.Provider, CliOptions.Detector,
         };
         command.SetAction(parse =>
         {

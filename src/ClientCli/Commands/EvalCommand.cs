@@ -49,7 +49,7 @@ public static class EvalCommand
         var draw = new Option<string?>("--draw") { Description = "Folder for each probe photo drawn with its answers." };
         var command = new Command("photos", "Enrol a folder-per-person gallery from photos (largest face each), then identify every face in probe photos: box + answer per face. --aligned: the gallery images are aligned face chips (no detection).")
         {
-            gallery, probes, threshold, draw, CliOptions.Model, CliOptions.Aligned, CliOptions.Threads,
+            gallery, probes, threshold, draw, CliOptions.Model, CliOptions.Aligned, CliOptions.Threads, CliOptions.Detector,
         };
         command.SetAction(parse =>
         {
@@ -142,7 +142,7 @@ public static class EvalCommand
         };
         var command = new Command("lfw", "LFW View 2 verification from <data>/pairs.txt, each image's central face prepared by the model version's recipe: 10-fold accuracy, EER, AUC, TAR@FAR.")
         {
-            Data, CliOptions.Model, Plots, record, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache,
+            Data, CliOptions.Model, Plots, record, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache, CliOptions.Detector,
         };
         command.SetAction(parse =>
         {
@@ -169,6 +169,7 @@ public static class EvalCommand
             {
                 ["model"] = model.Id,
                 ["recipe"] = model.Manifest.Preprocessing.Describe(),
+                ["detector"] = preparer.Detector?.Model.Info.Name,
                 ["pairs"] = report.PairCount,
                 ["images"] = report.ImageCount,
                 ["images_without_face"] = report.RejectedImages.Count,
@@ -239,7 +240,7 @@ public static class EvalCommand
         });
         var command = new Command("openset", "Open-set identification on a folder-per-person set, computed as the gallery does it (largest face, recipe, enrolment gate, centroids in a shard matrix): rank-1, FNIR at FPIR 1e-2 / 1e-3, and what the gallery's default operating point would give.")
         {
-            Data, enroll, minImages, unknown, seed, fixedThreshold, precision, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache,
+            Data, enroll, minImages, unknown, seed, fixedThreshold, precision, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache, CliOptions.Detector,
         };
         command.SetAction(parse =>
         {
@@ -266,6 +267,7 @@ public static class EvalCommand
             {
                 ["model"] = model.Id,
                 ["recipe"] = model.Manifest.Preprocessing.Describe(),
+                ["detector"] = preparer.Detector?.Model.Info.Name,
                 ["aligned"] = parse.GetValue(CliOptions.Aligned),
                 ["shard_precision"] = shardPrecision.Name(),
                 ["bytes_per_identity"] = shardPrecision.BytesPerRow(embedder.EmbeddingSize),

@@ -38,7 +38,7 @@ public static class ModelsCommand
         };
         var command = new Command("calibrate", "Measure a model version's impostor-score tail with its own recipe (for open-set thresholds at any gallery size) and store it beside its manifest, replacing the shipped one.")
         {
-            data, enrolled, CliOptions.Model, CliOptions.Aligned, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache,
+            data, enrolled, CliOptions.Model, CliOptions.Aligned, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache, CliOptions.Detector,
         };
         command.SetAction(parse =>
         {

@@ -65,14 +65,14 @@ public sealed class FacePreparer : IDisposable
     /// The preparer of <paramref name="version"/>'s recipe, loading (importing on first use from the pinned npm
     /// package) the detector and landmark net when the recipe aligns. Disposing it releases them.
     /// </summary>
-    public static FacePreparer Open(ModelVersion version, FaceGrainsHome home, int intraOpThreads = 0, Action<string>? log = null, EnrolmentThresholds? enrolment = null)
+    public static FacePreparer Open(ModelVersion version, FaceGrainsHome home, int intraOpThreads = 0, Action<string>? log = null, EnrolmentThresholds? enrolment = null, DetectorPrecision detectorPrecision = DetectorPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(version);
-        return Open(version.Manifest.Preprocessing, home, intraOpThreads, log, enrolment);
+        return Open(version.Manifest.Preprocessing, home, intraOpThreads, log, enrolment, detectorPrecision);
     }
 
     /// <summary>The preparer of a recipe that has no model version yet (the trainer's validation faces).</summary>
-    public static FacePreparer Open(PreprocessingSpec recipe, FaceGrainsHome home, int intraOpThreads = 0, Action<string>? log = null, EnrolmentThresholds? enrolment = null)
+    public static FacePreparer Open(PreprocessingSpec recipe, FaceGrainsHome home, int intraOpThreads = 0, Action<string>? log = null, EnrolmentThresholds? enrolment = null, DetectorPrecision detectorPrecision = DetectorPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(home);
@@ -81,8 +81,8 @@ public sealed class FacePreparer : IDisposable
             return new FacePreparer(recipe, null, null, enrolment, ownsDetection: true);
         }
 
-        var (detectorModel, landmarkModel) = FaceApiDetectionImporter.EnsureImported(DetectionModelStore.In(home), home.CacheDirectory, log);
-        var detector = new FaceDetector(detectorModel, new FaceDetectorOptions { IntraOpNumThreads = intraOpThreads });
+        var (detectorModel, landmarkModel) = FaceApiDetectionImporter.EnsureImported(DetectionModelStore.In(home), home.CacheDirectory, log, detectorPrecision);
+        var detector = new FaceDetector(detectorModel, new FaceDetectorOptions { IntraOpNumThreads = intraOpThreads, Precision = detectorPrecision });
         try
         {
             var landmarker = new FaceLandmarker(landmarkModel, intraOpThreads, LandmarkDrawingOf(recipe));

@@ -12,6 +12,9 @@ namespace FaceGrains.Recognition.Importers;
 public static class FaceApiDetectionImporter
 {
     public const string DetectorName = "ssd-mobilenetv1-faceapi";
+
+    /// <summary>The same detector with its MobileNet body in int8 (<see cref="SsdMobilenetV1Graph.Build"/>).</summary>
+    public const string Int8DetectorName = "ssd-mobilenetv1-faceapi-int8";
     public const string LandmarksName = "landmark68-faceapi";
 
     /// <summary>The detector's 5118 anchors ([ymin, xmin, ymax, xmax], fractions of the 512 square) as little-endian float32.</summary>
@@ -20,11 +23,18 @@ public static class FaceApiDetectionImporter
     private const string DetectorWeights = "model/ssd_mobilenetv1_model-weights_manifest.json";
     private const string LandmarkWeights = "model/face_landmark_68_model-weights_manifest.json";
 
-    /// <summary>The stored detector and landmark net, imported now if the store lacks either.</summary>
-    public static (DetectionModel Detector, DetectionModel Landmarks) EnsureImported(DetectionModelStore store, string cacheDirectory, Action<string>? log = null)
+    /// <summary>The stored detector of <paramref name="precision"/> and the landmark net, imported now if the store lacks either.</summary>
+    public static (DetectionModel Detector, DetectionModel Landmarks) EnsureImported(DetectionModelStore store, string cacheDirectory, Action<string>? log = null, DetectorPrecision precision = DetectorPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var detector = store.FindByName(DetectorName);
+        if (!Enum.IsDefined(precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown detector precision.");
+        }
+
+        var int8 = precision == DetectorPrecision.Int8;
+        var detectorName = int8 ? Int8DetectorName : DetectorName;
+        var detector = store.FindByName(detectorName);
         var landmarks = store.FindByName(LandmarksName);
         if (detector is not null && landmarks is not null)
         {
@@ -36,11 +46,12 @@ public static class FaceApiDetectionImporter
         {
             var (weights, sha) = Read(package, DetectorWeights);
             log?.Invoke($"read {weights.Count} SSD MobileNet v1 tensors; building the ONNX graph");
-            var onnx = SsdMobilenetV1Graph.Build(weights, out var anchors);
+            var onnx = SsdMobilenetV1Graph.Build(weights, out var anchors, int8);
             detector = store.Publish(
                 onnx,
-                Info(DetectorName, "face-detector", SsdMobilenetV1Graph.InputSize, "model/ssd_mobilenetv1_model", sha,
-                    "Outputs are the six box predictors' raw encodings and class logits; anchor decoding, sigmoid and NMS run in C#."),
+                Info(detectorName, "face-detector", SsdMobilenetV1Graph.InputSize, "model/ssd_mobilenetv1_model", sha,
+                    "Outputs are the six box predictors' raw encodings and class logits; anchor decoding, sigmoid and NMS run in C#."
+                    + (int8 ? " MobileNet body and prediction layers in int8 (QDQ: uint8 activations at fixed ReLU6 scales, int8 weights per channel); predictors float32." : "")),
                 new Dictionary<string, byte[]> { [AnchorsFileName] = MemoryMarshal.AsBytes(anchors.AsSpan()).ToArray() });
         }
 

@@ -30,15 +30,28 @@ public static class SsdMobilenetV1Graph
 
     public static string ClassOutput(int predictor) => $"class_logits_{predictor}";
 
-    /// <summary>Builds the ONNX bytes; <paramref name="anchors"/> receives the weights' "Output/extra_dim" (5118 × [ymin, xmin, ymax, xmax]).</summary>
-    public static byte[] Build(IReadOnlyDictionary<string, TfjsTensor> weights, out float[] anchors)
+    /// <summary>
+    /// Builds the ONNX bytes; <paramref name="anchors"/> receives the weights' "Output/extra_dim" (5118 × [ymin, xmin,
+    /// ymax, xmax]). <paramref name="int8"/>: the MobileNet body and prediction layers in QDQ form — the input as uint8
+    /// at 1/127.5 around 128 (exact for every 8-bit pixel value but 255, which saturates at 127/127.5), every ReLU6 output as uint8 over 0..6 (on 85 photos, 32 of the 35 reach 6 and the
+    /// others 4.0–5.9, so the full range it is; no calibration), weights int8 per output channel — which ONNX Runtime
+    /// runs as int8 convolutions; the box and class predictors stay float32 on the dequantised features.
+    /// </summary>
+    public static byte[] Build(IReadOnlyDictionary<string, TfjsTensor> weights, out float[] anchors, bool int8 = false)
     {
         var g = new OnnxGraphBuilder("ssd_mobilenet_v1_face");
-        g.DocString = "face-api.js SSD MobileNet v1 face detector (predictor outputs), imported by FaceGrains.";
+        g.DocString = int8
+            ? "face-api.js SSD MobileNet v1 face detector (predictor outputs), int8 QDQ body, imported by FaceGrains."
+            : "face-api.js SSD MobileNet v1 face detector (predictor outputs), imported by FaceGrains.";
         var tf = new TfjsGraphBuilder("SsdMobilenetv1", weights, g);
         var x = new TfFeature(g.Input(InputName, 3, InputSize, InputSize), 3, InputSize);
+        Func<TfFeature, TfFeature> activation = int8 ? f => tf.Quantize(tf.Relu6(f), 6f / 255f, 0) : tf.Relu6;
+        if (int8)
+        {
+            x = tf.Quantize(x, 1f / 127.5f, 128);
+        }
 
-        x = Pointwise(tf, x, "MobilenetV1/Conv2d_0_pointwise", stride: 2);
+        x = Pointwise(tf, x, "MobilenetV1/Conv2d_0_pointwise", stride: 2, activation);
         TfFeature conv11 = default;
         for (var i = 1; i <= 13; i++)
         {
@@ -57,22 +70,22 @@ public static class SsdMobilenetV1Graph
             }
 
             var stride = i is 2 or 4 or 6 or 12 ? 2 : 1;
-            x = tf.Relu6(tf.Depthwise(x, $"{prefix}/depthwise_weights", stride, scale, shift));
-            x = Pointwise(tf, x, $"MobilenetV1/Conv2d_{i}_pointwise", stride: 1);
+            x = activation(tf.Depthwise(x, $"{prefix}/depthwise_weights", stride, scale, shift));
+            x = Pointwise(tf, x, $"MobilenetV1/Conv2d_{i}_pointwise", stride: 1, activation);
             if (i == 11)
             {
                 conv11 = x;
             }
         }
 
-        var p0 = Pointwise(tf, x, "Prediction/Conv2d_0_pointwise", 1);
-        var p1 = Pointwise(tf, p0, "Prediction/Conv2d_1_pointwise", 2);
-        var p2 = Pointwise(tf, p1, "Prediction/Conv2d_2_pointwise", 1);
-        var p3 = Pointwise(tf, p2, "Prediction/Conv2d_3_pointwise", 2);
-        var p4 = Pointwise(tf, p3, "Prediction/Conv2d_4_pointwise", 1);
-        var p5 = Pointwise(tf, p4, "Prediction/Conv2d_5_pointwise", 2);
-        var p6 = Pointwise(tf, p5, "Prediction/Conv2d_6_pointwise", 1);
-        var p7 = Pointwise(tf, p6, "Prediction/Conv2d_7_pointwise", 2);
+        var p0 = Pointwise(tf, x, "Prediction/Conv2d_0_pointwise", 1, activation);
+        var p1 = Pointwise(tf, p0, "Prediction/Conv2d_1_pointwise", 2, activation);
+        var p2 = Pointwise(tf, p1, "Prediction/Conv2d_2_pointwise", 1, activation);
+        var p3 = Pointwise(tf, p2, "Prediction/Conv2d_3_pointwise", 2, activation);
+        var p4 = Pointwise(tf, p3, "Prediction/Conv2d_4_pointwise", 1, activation);
+        var p5 = Pointwise(tf, p4, "Prediction/Conv2d_5_pointwise", 2, activation);
+        var p6 = Pointwise(tf, p5, "Prediction/Conv2d_6_pointwise", 1, activation);
+        var p7 = Pointwise(tf, p6, "Prediction/Conv2d_7_pointwise", 2, activation);
 
         TfFeature[] sources = [conv11, x, p1, p3, p5, p7];
         for (var k = 0; k < sources.Length; k++)
@@ -82,12 +95,14 @@ public static class SsdMobilenetV1Graph
                 throw new InvalidDataException($"SsdMobilenetv1 predictor {k} sees a {sources[k].Size}×{sources[k].Size} map, expected {FeatureMapSizes[k]}.");
             }
 
+            // The predictors read float32 (the dequantised features in the int8 graph): their outputs are the scores.
+            var source = sources[k] with { Int8Scale = null };
             var a = AnchorsPerCell[k];
             var boxPrefix = $"Prediction/BoxPredictor_{k}/BoxEncodingPredictor";
-            var box = tf.Conv(sources[k], $"{boxPrefix}/weights", tf.Values($"{boxPrefix}/biases", a * 4), 1);
+            var box = tf.Conv(source, $"{boxPrefix}/weights", tf.Values($"{boxPrefix}/biases", a * 4), 1);
             g.Output(BoxOutput(k), box.Name, a * 4, box.Size, box.Size);
             var classPrefix = $"Prediction/BoxPredictor_{k}/ClassPredictor";
-            var cls = tf.Conv(sources[k], $"{classPrefix}/weights", tf.Values($"{classPrefix}/biases", a * ClassCount), 1);
+            var cls = tf.Conv(source, $"{classPrefix}/weights", tf.Values($"{classPrefix}/biases", a * ClassCount), 1);
             g.Output(ClassOutput(k), cls.Name, a * ClassCount, cls.Size, cls.Size);
         }
 
@@ -108,11 +123,11 @@ public static class SsdMobilenetV1Graph
         return g.ToBytes();
     }
 
-    /// <summary>face-api.js's "pointwise conv layer": conv (any kernel) + batch-norm offset + ReLU6.</summary>
-    private static TfFeature Pointwise(TfjsGraphBuilder tf, TfFeature x, string prefix, int stride)
+    /// <summary>face-api.js's "pointwise conv layer": conv (any kernel) + batch-norm offset + ReLU6 (<paramref name="activation"/>).</summary>
+    private static TfFeature Pointwise(TfjsGraphBuilder tf, TfFeature x, string prefix, int stride, Func<TfFeature, TfFeature> activation)
     {
         var filters = tf.Tensor($"{prefix}/weights", 4);
         var offset = tf.Values($"{prefix}/convolution_bn_offset", filters.Shape[3]);
-        return tf.Relu6(tf.Conv(x, $"{prefix}/weights", offset, stride));
+        return activation(tf.Conv(x, $"{prefix}/weights", offset, stride));
     }
 }

@@ -96,13 +96,20 @@ internal sealed class TfjsGraphBuilder(string netName, IReadOnlyDictionary<strin
         return Emit(x, filtersName, w, bias, c, 1, kh, kw, stride, group: c);
     }
 
-    public TfFeature Map(TfFeature x, Func<string, string> op) => x with { Name = op(x.Name) };
+    public TfFeature Map(TfFeature x, Func<string, string> op) => x with { Name = op(x.Name), Int8Scale = null };
 
-    public TfFeature Add(TfFeature a, TfFeature b) => a with { Name = Graph.Add(a.Name, b.Name) };
+    public TfFeature Add(TfFeature a, TfFeature b) => a with { Name = Graph.Add(a.Name, b.Name), Int8Scale = null };
 
     public TfFeature Relu(TfFeature x) => Map(x, Graph.Relu);
 
     public TfFeature Relu6(TfFeature x) => Map(x, v => Graph.Clip(v, 0f, 6f));
+
+    /// <summary>
+    /// <paramref name="x"/> through a uint8 quantise–dequantise pair spanning [(0 − zero)·scale, (255 − zero)·scale];
+    /// convolutions reading the result get int8 weights.
+    /// </summary>
+    public TfFeature Quantize(TfFeature x, float scale, byte zeroPoint) =>
+        x with { Name = Graph.QuantizeDequantize(x.Name, scale, zeroPoint), Int8Scale = scale };
 
     public float[] Values(string name, int length)
     {
@@ -126,10 +133,22 @@ internal sealed class TfjsGraphBuilder(string netName, IReadOnlyDictionary<strin
     private TfFeature Emit(TfFeature x, string name, float[] w, float[]? bias, int cout, int cin, int kh, int kw, int stride, int group)
     {
         var (size, before, after) = SamePadding(x.Size, kh, stride);
+        string weights, biasValue;
+        if (x.Int8Scale is { } inputScale)
+        {
+            weights = Graph.QuantizedWeights($"{name}/onnx_weights", w, cout, cin, kh, kw);
+            biasValue = bias is null ? null! : Graph.QuantizedBias($"{name}/onnx_bias", bias, inputScale, weights);
+        }
+        else
+        {
+            weights = Graph.Initializer($"{name}/onnx_weights", w, cout, cin, kh, kw);
+            biasValue = bias is null ? null! : Graph.Initializer($"{name}/onnx_bias", bias, cout);
+        }
+
         var y = Graph.Conv(
             x.Name,
-            Graph.Initializer($"{name}/onnx_weights", w, cout, cin, kh, kw),
-            bias is null ? null : Graph.Initializer($"{name}/onnx_bias", bias, cout),
+            weights,
+            bias is null ? null : biasValue,
             [kh, kw],
             [stride, stride],
             [before, before, after, after],
@@ -139,4 +158,9 @@ internal sealed class TfjsGraphBuilder(string netName, IReadOnlyDictionary<strin
 }
 
 /// <summary>A value in a graph being rebuilt: its name, channels and (square) spatial size.</summary>
-internal readonly record struct TfFeature(string Name, int Channels, int Size);
+/// <summary>
+/// A feature map in the graph being built: its value name, channels and (square) spatial size. <see cref="Int8Scale"/>
+/// is set when the value is the output of a uint8 quantise–dequantise pair of that scale: a convolution reading it is
+/// written with int8 weights (ONNX Runtime then runs it in int8).
+/// </summary>
+internal readonly record struct TfFeature(string Name, int Channels, int Size, float? Int8Scale = null);

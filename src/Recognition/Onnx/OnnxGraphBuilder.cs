@@ -68,6 +68,85 @@ public sealed class OnnxGraphBuilder
         return AddInt64Initializer(name, data, dims);
     }
 
+    /// <summary>
+    /// Weights stored as int8 and read through a DequantizeLinear node: symmetric per output channel (axis 0), scale
+    /// max|w|/127 of each channel, so w ≈ q·scale. ONNX Runtime fuses the node into the int8 convolution that reads it.
+    /// </summary>
+    public string QuantizedWeights(string name, float[] data, params long[] dims)
+    {
+        CheckElementCount(name, data.Length, dims);
+        Claim(name);
+        var channels = (int)dims[0];
+        var perChannel = data.Length / channels;
+        var q = new sbyte[data.Length];
+        var scales = new float[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            var slice = data.AsSpan(c * perChannel, perChannel);
+            var max = 0f;
+            foreach (var v in slice)
+            {
+                max = MathF.Max(max, MathF.Abs(v));
+            }
+
+            scales[c] = max > 0 ? max / 127f : 1f;
+            for (var i = 0; i < perChannel; i++)
+            {
+                q[(c * perChannel) + i] = (sbyte)Math.Clamp(MathF.Round(slice[i] / scales[c], MidpointRounding.ToEven), -127, 127);
+            }
+        }
+
+        _initializers.Add(new OnnxInitializer(name, dims, OnnxProto.DataType.Int8, MemoryMarshal.AsBytes(q.AsSpan()).ToArray()));
+        var scale = AddFloatInitializer(Fresh($"{name}_scale"), scales, channels);
+        var zero = Fresh($"{name}_zero_point");
+        _initializers.Add(new OnnxInitializer(zero, [channels], OnnxProto.DataType.Int8, new byte[channels]));
+        return Add("DequantizeLinear", [name, scale, zero], OnnxAttribute.Of("axis", 0L));
+    }
+
+    /// <summary>
+    /// A bias for a convolution of int8 weights: int32 at scale input scale × each weight channel's scale (what the
+    /// fused int8 convolution adds to its accumulators), read through a DequantizeLinear node.
+    /// </summary>
+    public string QuantizedBias(string name, float[] bias, float inputScale, string weights)
+    {
+        Claim(name);
+        var weightScales = WeightScales(weights);
+        if (weightScales.Length != bias.Length)
+        {
+            throw new ArgumentException($"Bias '{name}' has {bias.Length} values for {weightScales.Length} weight channels.");
+        }
+
+        var scales = weightScales.Select(s => s * inputScale).ToArray();
+        var q = bias.Select((b, c) => (int)Math.Clamp(Math.Round(b / scales[c], MidpointRounding.ToEven), int.MinValue + 1, int.MaxValue)).ToArray();
+        _initializers.Add(new OnnxInitializer(name, [bias.Length], OnnxProto.DataType.Int32, MemoryMarshal.AsBytes(q.AsSpan()).ToArray()));
+        var scale = AddFloatInitializer(Fresh($"{name}_scale"), scales, bias.Length);
+        var zero = Fresh($"{name}_zero_point");
+        _initializers.Add(new OnnxInitializer(zero, [bias.Length], OnnxProto.DataType.Int32, new byte[bias.Length * 4]));
+        return Add("DequantizeLinear", [name, scale, zero], OnnxAttribute.Of("axis", 0L));
+    }
+
+    /// <summary>
+    /// Quantise then dequantise an activation as uint8 with a fixed <paramref name="scale"/> and zero point: the pair
+    /// ONNX Runtime turns into int8 arithmetic between the operators around it (QDQ format). Values outside
+    /// [(0 − zero)·scale, (255 − zero)·scale] saturate.
+    /// </summary>
+    public string QuantizeDequantize(string x, float scale, byte zeroPoint)
+    {
+        var s = Scalar("q_scale", scale);
+        var z = Fresh("q_zero_point");
+        _initializers.Add(new OnnxInitializer(z, [], OnnxProto.DataType.UInt8, [zeroPoint]));
+        var q = Add("QuantizeLinear", [x, s, z]);
+        return Add("DequantizeLinear", [q, s, z]);
+    }
+
+    private float[] WeightScales(string dequantizedWeights)
+    {
+        var node = _nodes.LastOrDefault(n => n.Outputs.Contains(dequantizedWeights) && n.OpType == "DequantizeLinear")
+            ?? throw new ArgumentException($"'{dequantizedWeights}' is not the output of QuantizedWeights.");
+        var scale = _initializers.Single(i => i.Name == node.Inputs[1]);
+        return MemoryMarshal.Cast<byte, float>(scale.RawData).ToArray();
+    }
+
     /// <summary>2-D convolution; weights [out, in/group, kh, kw]; pads [top, left, bottom, right].</summary>
     public string Conv(string x, string weights, string? bias, int[] kernel, int[] strides, int[] pads, int group = 1)
     {

@@ -87,6 +87,9 @@ internal static class OnnxProto
     public static class DataType
     {
         public const int Float = 1;
+        public const int UInt8 = 2;
+        public const int Int8 = 3;
+        public const int Int32 = 6;
         public const int Int64 = 7;
     }
 

@@ -20,6 +20,13 @@ internal static class DetectionModels
         return (new FaceDetector(detector), new FaceLandmarker(landmarks));
     });
 
+    private static readonly Lazy<FaceDetector> Int8Runner = new(() =>
+    {
+        _ = Imported.Value;
+        var (int8, _) = FaceApiDetectionImporter.EnsureImported(DetectionModelStore.In(TestModels.Home), TestModels.Home.CacheDirectory, precision: DetectorPrecision.Int8);
+        return new FaceDetector(int8, new FaceDetectorOptions { Precision = DetectorPrecision.Int8 });
+    });
+
     private static readonly Lazy<FaceLandmarker> CanvasRunner = new(() => new FaceLandmarker(Imported.Value.Landmarks, drawing: LandmarkInputDrawing.Canvas));
 
     public static (DetectionModel Detector, DetectionModel Landmarks) Models => Imported.Value;
@@ -27,6 +34,9 @@ internal static class DetectionModels
     public static FaceDetector Detector => Runners.Value.Detector;
 
     public static FaceLandmarker Landmarker => Runners.Value.Landmarker;
+
+    /// <summary>The detector's int8 build.</summary>
+    public static FaceDetector Int8Detector => Int8Runner.Value;
 
     /// <summary>The landmark net fed as face-api.js feeds it in a browser, where its reference outputs were made.</summary>
     public static FaceLandmarker CanvasLandmarker => CanvasRunner.Value;
