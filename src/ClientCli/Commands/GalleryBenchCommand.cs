@@ -28,9 +28,14 @@ public static class GalleryBenchCommand
             Description = "Before timing: identify the enrolled vectors of the first C synthetic identities (this seed and prefix) and count those answered with their own identity; the first of these calls is the gallery's first identify (cold after a restart: first_identify_ms).",
             DefaultValueFactory = _ => 10,
         };
+        var mixedRate = new Option<int>("--mixed-enrol-rate")
+        {
+            Description = "After the identify-only timing, time the same identify calls again while new synthetic identities (<prefix>mixed-<i>, embedding-in) are enrolled at this many per second; 0 = no mixed phase.",
+            DefaultValueFactory = _ => 0,
+        };
         var command = new Command("gallery", "Identify latency (p50, p99) and throughput through the grains, embedding-in, with N synthetic identities.")
         {
-            identities, probes, concurrency, prefix, seed, checks,
+            identities, probes, concurrency, prefix, seed, checks, mixedRate,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -90,17 +95,78 @@ public static class GalleryBenchCommand
                 await matcher.IdentifyEmbeddingsAsync(new ProbeBatch(probeVectors[i % calls], 1, dim));
             }
 
-            var latencies = new double[calls];
-            var total = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(Enumerable.Range(0, calls), new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(concurrency), CancellationToken = cancellationToken }, async (i, _) =>
+            async Task<(double[] Latencies, double Seconds)> TimeIdentifies()
             {
-                var start = Stopwatch.GetTimestamp();
-                await matcher.IdentifyEmbeddingsAsync(new ProbeBatch(probeVectors[i], 1, dim));
-                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            });
-            var seconds = total.Elapsed.TotalSeconds;
-            Array.Sort(latencies);
-            double Percentile(double p) => latencies[Math.Min(calls - 1, (int)Math.Ceiling(p * calls) - 1)];
+                var latencies = new double[calls];
+                var total = Stopwatch.StartNew();
+                await Parallel.ForEachAsync(Enumerable.Range(0, calls), new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(concurrency), CancellationToken = cancellationToken }, async (i, _) =>
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    await matcher.IdentifyEmbeddingsAsync(new ProbeBatch(probeVectors[i], 1, dim));
+                    latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                });
+                Array.Sort(latencies);
+                return (latencies, total.Elapsed.TotalSeconds);
+            }
+
+            var (latencies, seconds) = await TimeIdentifies();
+            double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+            // Mixed load: the same identify calls while a paced loop enrols new identities (each enrolment changes one
+            // shard's rows in place while searches run on it).
+            var rate = parse.GetValue(mixedRate);
+            (double[] Latencies, double Seconds, int Enrolled, double EnrolSeconds)? mixed = null;
+            if (rate > 0)
+            {
+                using var stop = new CancellationTokenSource();
+                var enrolled = 0;
+                var enrolClock = Stopwatch.StartNew();
+                var enrolling = Task.Run(async () =>
+                {
+                    using var inFlight = new SemaphoreSlim(64);
+                    var pending = new List<Task>();
+                    for (var i = 0; !stop.IsCancellationRequested; i++)
+                    {
+                        var due = TimeSpan.FromSeconds(i / (double)rate) - enrolClock.Elapsed;
+                        if (due > TimeSpan.Zero)
+                        {
+                            try
+                            {
+                                await Task.Delay(due, stop.Token);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                break;
+                            }
+                        }
+
+                        await inFlight.WaitAsync(CancellationToken.None);
+                        var id = $"{parse.GetValue(prefix)}mixed-{i}";
+                        var vector = UnitVector(new Random((parse.GetValue(seed) * 7_000_003) + i), dim);
+                        pending.Add(Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await SwapBenchCommand.Retrying(
+                                    () => grains.GetGrain<IIdentityGrain>(id).EnrollEmbeddingsAsync(new EmbeddingEnrollRequest([new FaceVector("v0", vector)])),
+                                    () => Interlocked.Increment(ref enrolRetries));
+                                Interlocked.Increment(ref enrolled);
+                            }
+                            finally
+                            {
+                                inFlight.Release();
+                            }
+                        }));
+                    }
+
+                    await Task.WhenAll(pending);
+                });
+                var (mixedLatencies, mixedSeconds) = await TimeIdentifies();
+                var enrolSecondsMixed = enrolClock.Elapsed.TotalSeconds;
+                await stop.CancelAsync();
+                await enrolling;
+                mixed = (mixedLatencies, mixedSeconds, enrolled, enrolSecondsMixed);
+            }
 
             // Statistics last and optional: on an overloaded machine the fan-out to every shard can outlast the response timeout.
             GalleryStats? stats = null;
@@ -129,10 +195,17 @@ public static class GalleryBenchCommand
                     ["enrolled_checks_correct"] = correct,
                     ["identify_calls"] = calls,
                     ["concurrency"] = parse.GetValue(concurrency),
-                    ["p50_ms"] = Percentile(0.50),
-                    ["p99_ms"] = Percentile(0.99),
+                    ["p50_ms"] = Percentile(latencies, 0.50),
+                    ["p99_ms"] = Percentile(latencies, 0.99),
                     ["mean_ms"] = latencies.Average(),
                     ["probes_per_second"] = calls / seconds,
+                    ["mixed_enrol_rate"] = rate,
+                    ["mixed_enrolled"] = mixed?.Enrolled,
+                    ["mixed_enrol_identities_per_second"] = mixed is { } m1 ? m1.Enrolled / m1.EnrolSeconds : null,
+                    ["mixed_p50_ms"] = mixed is { } m2 ? Percentile(m2.Latencies, 0.50) : null,
+                    ["mixed_p99_ms"] = mixed is { } m3 ? Percentile(m3.Latencies, 0.99) : null,
+                    ["mixed_probes_per_second"] = mixed is { } m4 ? calls / m4.Seconds : null,
+                    ["mixed_p50_ratio"] = mixed is { } m5 ? Percentile(m5.Latencies, 0.50) / Percentile(latencies, 0.50) : null,
                 },
                 console =>
                 {
@@ -144,8 +217,12 @@ public static class GalleryBenchCommand
                     }
 
                     table.AddRow("enrolled vectors answered with their identity", $"{correct} / {checkCount} (first identify {firstIdentifyMs:F0} ms)");
-                    table.AddRow("identify latency p50 / p99", $"{Percentile(0.50):F2} / {Percentile(0.99):F2} ms ({parse.GetValue(concurrency)} in flight)");
+                    table.AddRow("identify latency p50 / p99", $"{Percentile(latencies, 0.50):F2} / {Percentile(latencies, 0.99):F2} ms ({parse.GetValue(concurrency)} in flight)");
                     table.AddRow("identify throughput", $"{calls / seconds:F0} probes/s");
+                    if (mixed is { } m)
+                    {
+                        table.AddRow($"while enrolling {rate}/s ({m.Enrolled / m.EnrolSeconds:F0}/s reached)", $"p50 / p99 {Percentile(m.Latencies, 0.50):F2} / {Percentile(m.Latencies, 0.99):F2} ms ({Percentile(m.Latencies, 0.50) / Percentile(latencies, 0.50):F2}× identify-only p50), {calls / m.Seconds:F0} probes/s");
+                    }
                     console.Write(table);
                 });
             return 0;
