@@ -31,6 +31,38 @@ public sealed class DetectCliTests(ITestOutputHelper output) : IDisposable
     }
 
     [RequiresModelFact("bbt/reference")]
+    public void The_int8_detector_finds_the_same_faces_and_an_unknown_detector_is_refused()
+    {
+        var photo = SharedData.PathOf("bbt", "reference", "faces.jpg");
+        var (code, stdout, _) = Run("detect", photo, "--json", "--home", ModelHome());
+        Assert.Equal(0, code);
+        var (int8Code, int8Stdout, _) = Run("detect", photo, "--detector", "int8", "--json", "--home", ModelHome());
+        Assert.Equal(0, int8Code);
+        var float32 = JsonNode.Parse(stdout)!["faces"]!.AsArray();
+        var int8 = JsonNode.Parse(int8Stdout)!["faces"]!.AsArray();
+        Assert.Equal(float32.Count, int8.Count);
+
+        var (badCode, _, badStderr) = Run("detect", photo, "--detector", "fp16", "--home", ModelHome());
+        Assert.NotEqual(0, badCode);
+        Assert.Contains("--detector must be one of: float32, int8", badStderr, StringComparison.Ordinal);
+    }
+
+    [RequiresModelFact("bbt/scenes")]
+    public void Bench_detection_with_two_photos_in_flight_reports_both_rates()
+    {
+        var (code, stdout, _) = Run("bench", "detection", "--data", SharedData.PathOf("bbt", "scenes"), "--seconds", "1", "--parallel", "2", "--threads", "1", "--detector", "int8", "--json", "--home", ModelHome());
+
+        Assert.Equal(0, code);
+        var json = JsonNode.Parse(stdout)!;
+        Assert.Equal(2, json["parallel"]!.GetValue<int>());
+        Assert.Equal("ssd-mobilenetv1-faceapi-int8", json["detector"]!.GetValue<string>());
+        Assert.True(json["images"]!.GetValue<int>() >= 2);
+        Assert.True(json["photos_per_second"]!.GetValue<double>() > 0);
+        Assert.True(json["faces"]!.GetValue<int>() >= json["images"]!.GetValue<int>(), "the bbt scenes hold several faces each");
+        Assert.NotEqual(0, Run("bench", "detection", "--data", SharedData.PathOf("bbt", "scenes"), "--parallel", "0", "--home", ModelHome()).ExitCode);
+    }
+
+    [RequiresModelFact("bbt/reference")]
     public void A_group_photo_lists_every_face_with_landmarks_drawn_and_aligned_chips()
     {
         var photo = SharedData.PathOf("bbt", "reference", "faces.jpg");

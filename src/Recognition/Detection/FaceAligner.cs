@@ -51,11 +51,27 @@ public static class FaceAligner
                 var fx = x - x0;
                 var fy = y - y0;
                 var o = ((v * width) + u) * Channels;
+                double gx = 1 - fx, gy = 1 - fy;
+                if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h)
+                {
+                    // All four taps inside the image (nearly every pixel of a chip): no per-tap bounds checks.
+                    var i00 = ((y0 * w) + x0) * Channels;
+                    var i10 = (((y0 + 1) * w) + x0) * Channels;
+                    for (var c = 0; c < Channels; c++)
+                    {
+                        var top = (src[i00 + c] * gx) + (src[i00 + Channels + c] * fx);
+                        var bottom = (src[i10 + c] * gx) + (src[i10 + Channels + c] * fx);
+                        pixels[o + c] = (byte)Math.Clamp(Math.Round((top * gy) + (bottom * fy)), 0, 255);
+                    }
+
+                    continue;
+                }
+
                 for (var c = 0; c < Channels; c++)
                 {
-                    var top = (Sample(src, w, h, x0, y0, c) * (1 - fx)) + (Sample(src, w, h, x0 + 1, y0, c) * fx);
-                    var bottom = (Sample(src, w, h, x0, y0 + 1, c) * (1 - fx)) + (Sample(src, w, h, x0 + 1, y0 + 1, c) * fx);
-                    pixels[o + c] = (byte)Math.Clamp(Math.Round((top * (1 - fy)) + (bottom * fy)), 0, 255);
+                    var top = (Sample(src, w, h, x0, y0, c) * gx) + (Sample(src, w, h, x0 + 1, y0, c) * fx);
+                    var bottom = (Sample(src, w, h, x0, y0 + 1, c) * gx) + (Sample(src, w, h, x0 + 1, y0 + 1, c) * fx);
+                    pixels[o + c] = (byte)Math.Clamp(Math.Round((top * gy) + (bottom * fy)), 0, 255);
                 }
             }
         }

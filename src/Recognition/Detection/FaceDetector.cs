@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using FaceGrains.Recognition.Images;
 using FaceGrains.Recognition.Importers;
@@ -105,29 +106,38 @@ public sealed class FaceDetector : IDisposable
     private (float[] Boxes, float[] Scores) Run(RgbImage image, CropSquare square)
     {
         const int size = SsdMobilenetV1Graph.InputSize;
-        var plane = size * size;
-        var input = new float[Channels * plane];
-        var rgb = new float[Channels * plane];
-        SquareResampler.Resample(image, square, size, size, rgb, ResizeMethod.TensorFlowLegacy);
-        for (var c = 0; c < Channels; c++)
-        {
-            for (int p = 0, i = c; p < plane; p++, i += Channels)
-            {
-                input[(c * plane) + p] = (rgb[i] / 127.5f) - 1f;
-            }
-        }
-
+        const int plane = size * size;
         var boxEncodings = new float[SsdMobilenetV1Graph.AnchorsPerCell.Length][];
         var classLogits = new float[SsdMobilenetV1Graph.AnchorsPerCell.Length][];
-        using (var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, Channels, size, size]))
-        using (var runOptions = new RunOptions())
-        using (var outputs = _session.Run(runOptions, [SsdMobilenetV1Graph.InputName], [tensor], _outputNames))
+
+        // Two 3 MB buffers per call: pooled, so a stream of photos does not churn the large-object heap.
+        var rgb = ArrayPool<float>.Shared.Rent(Channels * plane);
+        var input = ArrayPool<float>.Shared.Rent(Channels * plane);
+        try
         {
+            SquareResampler.Resample(image, square, size, size, rgb.AsSpan(0, Channels * plane), ResizeMethod.TensorFlowLegacy);
+
+            // Interleaved RGB → three planes in −1..1, one pass over the pixels.
+            for (int p = 0, i = 0; p < plane; p++, i += Channels)
+            {
+                input[p] = (rgb[i] / 127.5f) - 1f;
+                input[plane + p] = (rgb[i + 1] / 127.5f) - 1f;
+                input[(2 * plane) + p] = (rgb[i + 2] / 127.5f) - 1f;
+            }
+
+            using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, Channels * plane), [1, Channels, size, size]);
+            using var runOptions = new RunOptions();
+            using var outputs = _session.Run(runOptions, [SsdMobilenetV1Graph.InputName], [tensor], _outputNames);
             for (var k = 0; k < boxEncodings.Length; k++)
             {
                 boxEncodings[k] = outputs[2 * k].GetTensorDataAsSpan<float>().ToArray();
                 classLogits[k] = outputs[(2 * k) + 1].GetTensorDataAsSpan<float>().ToArray();
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rgb);
+            ArrayPool<float>.Shared.Return(input);
         }
 
         var boxes = new float[_anchorCount * 4];

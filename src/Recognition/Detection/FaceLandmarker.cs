@@ -69,12 +69,11 @@ public sealed class FaceLandmarker : IDisposable
                 SquareResampler.Resample(cut, CropSquare.Of(cut.Width, cut.Height, CropPolicy.FitWhole), size, size, rgb, ResizeMethod.TensorFlowLegacy);
             }
             var target = input.AsSpan(slot * Channels * plane, Channels * plane);
-            for (var c = 0; c < Channels; c++)
+            for (int p = 0, i = 0; p < plane; p++, i += Channels)
             {
-                for (int p = 0, i = c; p < plane; p++, i += Channels)
-                {
-                    target[(c * plane) + p] = (rgb[i] - MeanRgb[c]) / 255f;
-                }
+                target[p] = (rgb[i] - MeanRgb[0]) / 255f;
+                target[plane + p] = (rgb[i + 1] - MeanRgb[1]) / 255f;
+                target[(2 * plane) + p] = (rgb[i + 2] - MeanRgb[2]) / 255f;
             }
         }
 

@@ -108,7 +108,7 @@ public sealed class FacePreparer : IDisposable
             return PrepareUncached(image, selection, aligned);
         }
 
-        _cacheDescription ??= PreparedPhotoCache.Describe(Recipe, Detector.Options);
+        _cacheDescription ??= PreparedPhotoCache.Describe(Recipe, Detector.Options, $"{Detector.Model.Info.Id}|{Landmarker!.Model.Info.Id}");
         var key = PreparedPhotoCache.Key(image, selection, aligned, _cacheDescription);
         if (Cache.TryGet(key) is { } cached)
         {

@@ -9,8 +9,8 @@ namespace FaceGrains.Recognition.Detection;
 /// <summary>
 /// What <see cref="FacePreparer.Prepare"/> made of a photo, kept on disk so that evaluating a second model with the
 /// same recipe on the same face set detects nothing (offline evaluation only: <c>--face-cache</c>). An entry is keyed
-/// by the SHA-256 of the decoded pixels, the selection, the aligned flag, the recipe's preparation fields and the
-/// detector's settings, so a different image, way of cutting faces or detector setting can never be answered from it;
+/// by the SHA-256 of the decoded pixels, the selection, the aligned flag, the recipe's preparation fields, the
+/// detector's settings and the detection networks' ids, so a different image, way of cutting faces or detector setting can never be answered from it;
 /// what it returns is what the preparer returned, field for field (a test compares the two). The recipe's tensor
 /// fields (channel order, mean, std, resampling, flip averaging) are not in the key: the preparer's output does not
 /// depend on them, so models that differ only there (two 112×112 ArcFace-template models) share entries.
@@ -30,10 +30,11 @@ public sealed class PreparedPhotoCache(string directory)
 
     /// <summary>
     /// What of a preparer goes into every key: the recipe's preparation fields (size, face crop, template, landmark
-    /// input, fixed crop; the tensor fields set to their defaults) and the detector settings (not its thread count).
-    /// A preparer computes it once.
+    /// input, fixed crop; the tensor fields set to their defaults), the detector settings (not its thread count) and
+    /// <paramref name="networks"/>, the ids of the detection and landmark networks (content hashes: an importer that
+    /// builds them differently makes new ids, so old entries are never answered). A preparer computes it once.
     /// </summary>
-    public static string Describe(PreprocessingSpec recipe, FaceDetectorOptions? detector)
+    public static string Describe(PreprocessingSpec recipe, FaceDetectorOptions? detector, string? networks = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         var preparation = recipe with
@@ -44,7 +45,7 @@ public sealed class PreparedPhotoCache(string directory)
             Resize = PreprocessingSpec.BilinearResize,
             FlipAverage = false,
         };
-        return $"{JsonSerializer.Serialize(preparation)}|{(detector is null ? "" : JsonSerializer.Serialize(detector with { IntraOpNumThreads = 0 }))}";
+        return $"{JsonSerializer.Serialize(preparation)}|{(detector is null ? "" : JsonSerializer.Serialize(detector with { IntraOpNumThreads = 0 }))}{(networks is null ? "" : $"|{networks}")}";
     }
 
     /// <summary>The entry's name: SHA-256 of the decoded pixels, their size, the selection, aligned, and <paramref name="preparer"/> (<see cref="Describe"/>).</summary>

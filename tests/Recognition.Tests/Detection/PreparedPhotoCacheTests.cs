@@ -92,6 +92,10 @@ public sealed class PreparedPhotoCacheTests : IDisposable
         Assert.Equal(key, PreparedPhotoCache.Key(image, FaceSelection.Every, false, PreparedPhotoCache.Describe(tensorOnly, options)));
         Assert.NotEqual(key, PreparedPhotoCache.Key(image, FaceSelection.Every, false, PreparedPhotoCache.Describe(recipe with { LandmarkInput = PreprocessingSpec.CanvasLandmarkInput }, options)));
         Assert.NotEqual(key, PreparedPhotoCache.Key(image, FaceSelection.Every, false, PreparedPhotoCache.Describe(recipe with { FaceCrop = PreprocessingSpec.CenterFaceCrop }, options)));
+
+        // Another build of the detection networks (a changed importer) is another key.
+        var networks = PreparedPhotoCache.Key(image, FaceSelection.Every, false, PreparedPhotoCache.Describe(recipe, options, "detector-a|landmarks-a"));
+        Assert.NotEqual(networks, PreparedPhotoCache.Key(image, FaceSelection.Every, false, PreparedPhotoCache.Describe(recipe, options, "detector-b|landmarks-a")));
     }
 
     [RequiresModelFact("bbt")]
