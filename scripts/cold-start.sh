@@ -16,32 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${N:-100000}"
 out="${OUT:-/tmp/facegrains-cold-start}"
-home="$out/home"
 read -r -a cli <<<"${FACEGRAINS_CLI:-dotnet run --project src/ClientCli -c Release --}"
-rm -rf "$out"
-mkdir -p "$home"
-if [ -z "${FACEGRAINS_SILO:-}" ]; then
-  dotnet publish src/Silo -c Release -o "$out/silo" >/dev/null
-fi
-silo_cmd=("${FACEGRAINS_SILO:-$out/silo/facegrains-silo}")
-[ -n "${MODELS:-}" ] && ln -s "$MODELS" "$home/models"
-
-silo() {
-  "${silo_cmd[@]}" --FaceGrains:Home="$home" --Logging:LogLevel:Default=Warning "$@" >"$out/silo.log" 2>&1 &
-  echo $! >"$out/silo.pid"
-}
-ready() {
-  for _ in $(seq 1 1200); do
-    curl -sf http://127.0.0.1:5080/health >/dev/null && return 0
-    sleep 0.5
-  done
-  echo "the silo did not answer /health within 10 minutes (see $out/silo.log)" >&2
-  return 1
-}
-stop() {
-  kill -TERM "$(cat "$out/silo.pid")"
-  while kill -0 "$(cat "$out/silo.pid")" 2>/dev/null; do sleep 0.5; done
-}
+. scripts/embedded-silo.sh
 now() { date +%s.%N; }
 
 silo

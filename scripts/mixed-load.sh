@@ -14,22 +14,9 @@ n="${N:-100000}"
 rate="${RATE:-100}"
 probes="${PROBES:-2000}"
 out="${OUT:-/tmp/facegrains-mixed-load}"
-home="$out/home"
 read -r -a cli <<<"${FACEGRAINS_CLI:-dotnet run --project src/ClientCli -c Release --}"
-rm -rf "$out"
-mkdir -p "$home"
-if [ -z "${FACEGRAINS_SILO:-}" ]; then
-  dotnet publish src/Silo -c Release -o "$out/silo" >/dev/null
-fi
-silo_cmd=("${FACEGRAINS_SILO:-$out/silo/facegrains-silo}")
-[ -n "${MODELS:-}" ] && ln -s "$MODELS" "$home/models"
-
-"${silo_cmd[@]}" --FaceGrains:Home="$home" --Logging:LogLevel:Default=Warning >"$out/silo.log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 1200); do
-  curl -sf http://127.0.0.1:5080/health >/dev/null && break
-  sleep 0.5
-done
-curl -sf http://127.0.0.1:5080/health >/dev/null || { echo "the silo did not answer /health (see $out/silo.log)" >&2; exit 1; }
+. scripts/embedded-silo.sh
+silo
+trap stop EXIT
+ready
 FACEGRAINS_HOME="$home" "${cli[@]}" bench gallery --identities "$n" --probes "$probes" --mixed-enrol-rate "$rate" --json

@@ -22,9 +22,10 @@ public static class SimilarityBenchmark
     /// <paramref name="seconds"/> on single-probe scans and half on batches of <paramref name="probes"/> probes. With
     /// <paramref name="compareBlas"/>, OpenBLAS (<c>cblas_sgemv</c> / <c>cblas_sgemm</c>, one thread) answers the same
     /// probes on the same matrix with the same top-k, and the two take turns in short rounds so that a noisy machine
-    /// slows both alike.
+    /// slows both alike. <paramref name="precision"/>: how the shard keeps its rows (OpenBLAS always reads float32); the
+    /// GB/s figures count the bytes the shard's rows take in that precision.
     /// </summary>
-    public static SimilarityBenchmarkResult Run(int n, int dim, int probes, int seconds, bool compareBlas = false)
+    public static SimilarityBenchmarkResult Run(int n, int dim, int probes, int seconds, bool compareBlas = false, ShardPrecision precision = ShardPrecision.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dim);
@@ -35,13 +36,13 @@ public static class SimilarityBenchmark
         var gallery = RandomUnitRows(random, n, dim);
         var probeMatrix = RandomUnitRows(random, probes, dim);
         var scores = new float[(long)probes * n];
-        var matrix = new ShardMatrix(dim);
+        var matrix = new ShardMatrix(dim, precision);
         for (var row = 0; row < n; row++)
         {
             matrix.Upsert(row.ToString(System.Globalization.CultureInfo.InvariantCulture), gallery.AsSpan(row * dim, dim));
         }
 
-        var galleryBytes = (double)n * dim * sizeof(float);
+        var galleryBytes = (double)n * precision.BytesPerRow(dim);
         var blas = compareBlas && OpenBlas.Unavailable is null;
         const int Rounds = 4;
         var phase = TimeSpan.FromSeconds(seconds / 2.0 / Rounds / (blas ? 2 : 1));
@@ -84,7 +85,10 @@ public static class SimilarityBenchmark
             batchProbesPerSecond,
             blas ? blasSingleScans / blasSingle.TotalSeconds : null,
             blas ? blasBatches * probes / blasBatched.TotalSeconds : null,
-            compareBlas ? OpenBlas.Unavailable : null);
+            compareBlas ? OpenBlas.Unavailable : null)
+        {
+            Precision = precision,
+        };
     }
 
     /// <summary>Calls <paramref name="step"/> once untimed, then until <paramref name="budget"/> has passed, counting the timed calls into <paramref name="calls"/>.</summary>

@@ -25,6 +25,9 @@ public sealed record SimilarityBenchmarkResult(
     double? BlasBatchProbesPerSecond = null,
     string? BlasUnavailable = null)
 {
+    /// <summary>How the shard kept its rows.</summary>
+    public ShardPrecision Precision { get; init; } = ShardPrecision.Float32;
+
     /// <summary>Our single-probe rate over OpenBLAS sgemv's (above 1: ours is faster).</summary>
     public double? SingleRatioVsBlas => SingleProbesPerSecond / BlasSingleProbesPerSecond;
 

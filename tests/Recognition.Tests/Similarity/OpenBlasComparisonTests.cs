@@ -44,4 +44,16 @@ public sealed class OpenBlasComparisonTests
 
         Assert.Null(SimilarityBenchmark.Run(2000, 128, 8, 1).BlasSingleProbesPerSecond);
     }
+
+    [Theory]
+    [InlineData(ShardPrecision.BFloat16, 256)]
+    [InlineData(ShardPrecision.Int8, 132)]
+    public void The_benchmark_scans_compact_shards_counting_their_bytes(ShardPrecision precision, int bytesPerRow)
+    {
+        var result = SimilarityBenchmark.Run(2000, 128, 8, 1, precision: precision);
+
+        Assert.Equal(precision, result.Precision);
+        Assert.Equal(bytesPerRow, precision.BytesPerRow(128));
+        Assert.Equal(result.SingleProbesPerSecond * 2000 * bytesPerRow / 1e9, result.SingleProbeGigabytesPerSecond, 1e-9);
+    }
 }
