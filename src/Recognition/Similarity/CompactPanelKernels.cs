@@ -126,6 +126,12 @@ public static class CompactPanelKernels
             return;
         }
 
+        if (probeCount >= WidenOnceProbes)
+        {
+            WidenThenScan<T, TValues>(probes, probeCount, panels, rowScales, panelCount, dim, scores);
+            return;
+        }
+
         ref var probeBase = ref MemoryMarshal.GetReference(probes);
         ref var panelBase = ref MemoryMarshal.GetReference(panels);
         ref var scaleBase = ref MemoryMarshal.GetReference(rowScales);
@@ -146,6 +152,63 @@ public static class CompactPanelKernels
 
                 (a * scale).StoreUnsafe(ref Unsafe.Add(ref scoreBase, ((nint)p * stride) + (b * Lanes)));
             }
+        }
+    }
+
+    /// <summary>
+    /// Batches of this many probes or more widen each block of panels to float32 once and score it with the float32
+    /// kernels (<see cref="PanelKernels.Score"/>), instead of widening every value again for every probe: the batch
+    /// scan is then bound by the float32 arithmetic, as float32 shards are. Every score is the same sum in the same
+    /// order (dimension by dimension from zero, then × the row's scale), so both paths give identical bits.
+    /// </summary>
+    private const int WidenOnceProbes = 4;
+
+    /// <summary>Panels widened at a time: 64 rows, 32 KB of float32 at 128-d (the float32 kernel's four-panel block).</summary>
+    private const int WidenPanels = 4;
+
+    private static void WidenThenScan<T, TValues>(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<T> panels, ReadOnlySpan<float> rowScales, int panelCount, int dim, Span<float> scores)
+        where T : unmanaged
+        where TValues : struct, IStoredValues<T>
+    {
+        var stride = panelCount * Lanes;
+        var panelValues = Lanes * dim;
+        var blockRows = WidenPanels * Lanes;
+        var widened = System.Buffers.ArrayPool<float>.Shared.Rent(WidenPanels * panelValues);
+        var blockScores = System.Buffers.ArrayPool<float>.Shared.Rent(probeCount * blockRows);
+        try
+        {
+            ref var panelBase = ref MemoryMarshal.GetReference(panels);
+            ref var wideBase = ref MemoryMarshal.GetArrayDataReference(widened);
+            for (var b = 0; b < panelCount; b += WidenPanels)
+            {
+                var inBlock = Math.Min(WidenPanels, panelCount - b);
+                ref var block = ref Unsafe.Add(ref panelBase, (nint)b * panelValues);
+                for (nint i = 0; i < inBlock * panelValues; i += Lanes)
+                {
+                    TValues.Widen16(ref block, (nuint)i).StoreUnsafe(ref wideBase, (nuint)i);
+                }
+
+                var rows = inBlock * Lanes;
+                PanelKernels.Score(probes, probeCount, widened.AsSpan(0, inBlock * panelValues), inBlock, dim, blockScores.AsSpan(0, probeCount * rows));
+                for (var p = 0; p < probeCount; p++)
+                {
+                    var from = blockScores.AsSpan(p * rows, rows);
+                    var to = scores.Slice((p * stride) + (b * Lanes), rows);
+                    if (rowScales.IsEmpty)
+                    {
+                        from.CopyTo(to);
+                    }
+                    else
+                    {
+                        System.Numerics.Tensors.TensorPrimitives.Multiply(from, rowScales.Slice(b * Lanes, rows), to);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(widened);
+            System.Buffers.ArrayPool<float>.Shared.Return(blockScores);
         }
     }
 

@@ -71,11 +71,15 @@ public sealed class ShardMatrixTests
         AssertScoresMatch(matrix, reference, random);
     }
 
-    [Fact]
-    public void A_probe_scores_the_same_bits_alone_and_in_any_batch()
+    [Theory]
+    [InlineData(ShardPrecision.Float32)]
+    [InlineData(ShardPrecision.BFloat16)]
+    [InlineData(ShardPrecision.Int8)]
+    public void A_probe_scores_the_same_bits_alone_and_in_any_batch(ShardPrecision precision)
     {
+        // 150 rows: 10 panels, so the compact batch path's four-panel blocks end with a partial one.
         var random = new Random(9);
-        var matrix = new ShardMatrix(Dim);
+        var matrix = new ShardMatrix(Dim, precision);
         for (var i = 0; i < 150; i++)
         {
             matrix.Upsert($"id-{i}", Rows(random, 1));
