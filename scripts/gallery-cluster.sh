@@ -4,6 +4,8 @@
 #   scripts/gallery-cluster.sh start N   private redis-server + N silo processes (cluster profile), or with
 #                                        FACEGRAINS_CLUSTER_PROFILE=azure a private Azurite + N silos (azure profile)
 #   scripts/gallery-cluster.sh stop      stops them all (kill -9 of one silo is the caller's business)
+#   scripts/gallery-cluster.sh restart N stops the silos (SIGTERM: shards write their snapshots) and starts N again on the
+#                                        same storage (cluster profile): a whole-cluster cold start
 #   scripts/gallery-cluster.sh gateways  prints the gateway list for facegrains --gateway
 #
 # Everything lives under $FACEGRAINS_CLUSTER_RUN (default /tmp/facegrains-cluster): redis/ (append-only file on),
@@ -40,14 +42,31 @@ start() {
     --daemonize yes --pidfile "$run/redis/redis.pid" --logfile "$run/redis/redis.log"
   until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
   redis-cli -p "$redis_port" flushall >/dev/null
-  for i in $(seq 1 "$n"); do
+  rm -f "$run"/silo-*.log
+  launch_silos "$n"
+  wait_healthy "$n"
+}
+
+launch_silos() {
+  for i in $(seq 1 "$1"); do
     "$silo_bin" --contentRoot "$PWD/src/Silo" \
       --FaceGrains:Profile=cluster --FaceGrains:Redis="127.0.0.1:$redis_port" --FaceGrains:Home="$run/home" \
       --FaceGrains:SiloPort=$((base_silo + i)) --FaceGrains:GatewayPort=$((base_gateway + i)) \
       --Urls="http://127.0.0.1:$((base_http + i))" ${FACEGRAINS_CLUSTER_SILO_ARGS:-} \
-      >"$run/silo-$i.log" 2>&1 &
+      >>"$run/silo-$i.log" 2>&1 &
     echo $! >"$run/silo-$i.pid"
   done
+}
+
+restart() {
+  local n="$1"
+  [ "$profile" = cluster ] || { echo "restart: cluster profile only" >&2; exit 2; }
+  local t0
+  t0=$(date +%s.%N)
+  stop_silos 1800
+  echo "silos stopped in $(echo "$(date +%s.%N) - $t0" | bc) s" >&2
+  echo "$(date +%s.%N)" >"$run/started-at"
+  launch_silos "$n"
   wait_healthy "$n"
 }
 
@@ -94,6 +113,14 @@ gateways() {
 }
 
 stop() {
+  stop_silos
+  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  env $(azurite_env) scripts/azurite.sh stop
+  rm -rf "$run/home/faces" "$run/azurite" "$run"/home-*
+}
+
+stop_silos() {
+  local ticks="${1:-100}" # of 0.2 s before kill -9
   local pids=()
   for pidfile in "$run"/silo-*.pid; do
     [ -e "$pidfile" ] || continue
@@ -102,21 +129,19 @@ stop() {
   done
   [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true
   # A silo still shutting down would write its membership into the next run's Redis: wait, then insist.
-  for _ in $(seq 100); do
+  for _ in $(seq "$ticks"); do
     alive=0
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ "$alive" -eq 0 ] && break
     sleep 0.2
   done
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
-  env $(azurite_env) scripts/azurite.sh stop
-  rm -rf "$run/home/faces" "$run/azurite" "$run"/home-*
 }
 
 case "${1:-}" in
   start) start "${2:-3}" ;;
   stop) stop ;;
+  restart) restart "${2:-3}" ;;
   gateways) gateways "${2:-}" ;;
-  *) echo "usage: $0 start N | stop | gateways" >&2; exit 2 ;;
+  *) echo "usage: $0 start N | stop | restart N | gateways" >&2; exit 2 ;;
 esac
