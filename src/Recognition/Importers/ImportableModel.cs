@@ -85,7 +85,18 @@ public sealed record ImportableModel
         return Importer is null ? TfjsGraphImporter.Import(this, store, cacheDirectory, log) : Importer(store, cacheDirectory, log);
     }
 
-    /// <summary>The imported version if the store has it, else a new import.</summary>
-    public ModelVersion EnsureImported(ModelStore store, string cacheDirectory, Action<string>? log = null) =>
-        FindImported(store) ?? Import(store, cacheDirectory, log);
+    /// <summary>
+    /// The imported version if the store has it, else a new import. A version imported before the project shipped its
+    /// calibration gets it now (never over a calibration it already has).
+    /// </summary>
+    public ModelVersion EnsureImported(ModelStore store, string cacheDirectory, Action<string>? log = null)
+    {
+        if (FindImported(store) is { } imported)
+        {
+            Calibration.ShippedCalibrations.Install(store, imported, log);
+            return imported;
+        }
+
+        return Import(store, cacheDirectory, log);
+    }
 }
