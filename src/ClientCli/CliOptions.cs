@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Embedding;
+using FaceGrains.Recognition.Similarity;
 
 namespace FaceGrains.ClientCli;
 
@@ -36,6 +37,8 @@ public static class CliOptions
 
     public static readonly Option<string> Detector = DetectorOption();
 
+    public static readonly Option<string> ShardPrecision = ShardPrecisionOption();
+
     public static readonly Option<int> Threads = new("--threads")
     {
         Description = "ONNX Runtime intra-op threads (0 = its default: one per core).",
@@ -53,6 +56,23 @@ public static class CliOptions
         Description = "Images per ONNX Runtime call.",
         DefaultValueFactory = _ => 32,
     };
+
+    private static Option<string> ShardPrecisionOption()
+    {
+        var option = new Option<string>("--shard-precision")
+        {
+            Description = "How the gallery's rows are kept, as the silo's Gallery:ShardPrecision: float32, bf16 or int8.",
+            DefaultValueFactory = _ => "float32",
+        };
+        option.Validators.Add(r =>
+        {
+            if (!ShardPrecisions.Names.Contains(r.GetValueOrDefault<string>()))
+            {
+                r.AddError($"--shard-precision must be one of: {string.Join(", ", ShardPrecisions.Names)}.");
+            }
+        });
+        return option;
+    }
 
     private static Option<string> DetectorOption()
     {

@@ -149,26 +149,14 @@ public static class BenchCommand
         {
             Description = "Also run OpenBLAS (cblas_sgemv / cblas_sgemm from libopenblas.so.0, one thread) on the same matrix and print both and their ratio.",
         };
-        var precision = new Option<string>("--shard-precision")
-        {
-            Description = "How the shard keeps its rows, as the silo's Gallery:ShardPrecision: float32, bf16 or int8 (OpenBLAS always reads float32).",
-            DefaultValueFactory = _ => "float32",
-        };
-        precision.Validators.Add(r =>
-        {
-            if (!ShardPrecisions.Names.Contains(r.GetValueOrDefault<string>()))
-            {
-                r.AddError($"--shard-precision must be one of: {string.Join(", ", ShardPrecisions.Names)}.");
-            }
-        });
         var command = new Command("similarity", "Gallery scan GB/s and probes/s for the SIMD kernels (single probe and batched), optionally beside OpenBLAS.")
         {
-            rows, dim, probes, Seconds, compareBlas, precision,
+            rows, dim, probes, Seconds, compareBlas, CliOptions.ShardPrecision,
         };
         command.SetAction(parse =>
         {
             var output = new CommandOutput(parse.GetValue(CliOptions.Json));
-            var r = SimilarityBenchmark.Run(parse.GetValue(rows), parse.GetValue(dim), parse.GetValue(probes), (int)Math.Ceiling(parse.GetValue(Seconds)), parse.GetValue(compareBlas), ShardPrecisions.Parse(parse.GetValue(precision)!));
+            var r = SimilarityBenchmark.Run(parse.GetValue(rows), parse.GetValue(dim), parse.GetValue(probes), (int)Math.Ceiling(parse.GetValue(Seconds)), parse.GetValue(compareBlas), ShardPrecisions.Parse(parse.GetValue(CliOptions.ShardPrecision)!));
             var json = new JsonObject
             {
                 ["shard_precision"] = r.Precision.Name(),

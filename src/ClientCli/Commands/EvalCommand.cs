@@ -226,21 +226,9 @@ public static class EvalCommand
         {
             Description = "Also answer every search at this fixed cosine (e.g. a recipe's own rule, 0.5): fpir_at_threshold, fnir_at_threshold, beside the calibrated default_threshold.",
         };
-        var precision = new Option<string>("--shard-precision")
-        {
-            Description = "How the gallery's rows are kept, as the silo's Gallery:ShardPrecision: float32, bf16 or int8.",
-            DefaultValueFactory = _ => "float32",
-        };
-        precision.Validators.Add(r =>
-        {
-            if (!ShardPrecisions.Names.Contains(r.GetValueOrDefault<string>()))
-            {
-                r.AddError($"--shard-precision must be one of: {string.Join(", ", ShardPrecisions.Names)}.");
-            }
-        });
         var command = new Command("openset", "Open-set identification on a folder-per-person set, computed as the gallery does it (largest face, recipe, enrolment gate, centroids in a shard matrix): rank-1, FNIR at FPIR 1e-2 / 1e-3, and what the gallery's default operating point would give.")
         {
-            Data, enroll, minImages, unknown, seed, fixedThreshold, precision, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache, CliOptions.Detector,
+            Data, enroll, minImages, unknown, seed, fixedThreshold, CliOptions.ShardPrecision, CliOptions.Model, CliOptions.Aligned, Plots, CliOptions.Threads, CliOptions.Provider, CliOptions.BatchSize, CliOptions.FaceCache, CliOptions.Detector,
         };
         command.SetAction(parse =>
         {
@@ -257,7 +245,7 @@ public static class EvalCommand
             var split = OpenSetSplit.Create(dataset, k, parse.GetValue(unknown), parse.GetValue(seed));
             using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
             using var preparer = CliModels.Preparer(parse, model, output, intraOpThreads: 1);
-            var shardPrecision = ShardPrecisions.Parse(parse.GetValue(precision)!);
+            var shardPrecision = ShardPrecisions.Parse(parse.GetValue(CliOptions.ShardPrecision)!);
             var report = output.WithProgress("embedding", progress => OpenSetProtocol.Run(embedder, preparer, split, parse.GetValue(CliOptions.Aligned), progress, shardPrecision));
             var plot = Path.Combine(PlotFolder(parse), $"openset-{model.ShortId}-{Stamp()}-det.png");
             EvaluationPlots.SaveDet(report.Metrics, plot, $"Open-set DET ({model.Manifest.Name}, {dataset.Identities.Count} identities)");
