@@ -93,8 +93,12 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
         var payload = ShardSnapshotStore.Serialize(matrix, stamps);
         var count = changes;
         changes = 0;
-        saving = SaveAsync(payload, count, taken);
-        return saving;
+        var save = SaveAsync(payload, count, taken);
+
+        // A save that finished synchronously has already run its finally (saving = null): keeping the completed task
+        // would block every later snapshot.
+        saving = save.IsCompleted ? null : save;
+        return save;
     }
 
     private async Task SaveAsync(byte[] payload, int count, DateTimeOffset taken)
