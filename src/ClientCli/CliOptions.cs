@@ -83,7 +83,7 @@ public static class CliOptions
         };
         option.Validators.Add(r =>
         {
-            if (!DetectorPrecisions.TryParse(r.GetValueOrDefault<string>(), out _))
+            if (!DetectorPrecisions.Names.Contains(r.GetValueOrDefault<string>()))
             {
                 r.AddError($"--detector must be one of: {string.Join(", ", DetectorPrecisions.Names)}.");
             }

@@ -123,7 +123,7 @@ public sealed class GalleryOptions
             problems.Add($"EmbedderMaxWaitMilliseconds {EmbedderMaxWaitMilliseconds} must be between 0 and 1000.");
         }
 
-        if (!DetectorPrecisions.TryParse(DetectorPrecision, out _))
+        if (!DetectorPrecisions.Names.Contains(DetectorPrecision))
         {
             problems.Add($"DetectorPrecision '{DetectorPrecision}' must be one of: {string.Join(", ", DetectorPrecisions.Names)}.");
         }

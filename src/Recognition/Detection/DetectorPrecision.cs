@@ -1,6 +1,6 @@
 namespace FaceGrains.Recognition.Detection;
 
-/// <summary>Which build of the face detector runs (<see cref="FaceDetectorOptions.Precision"/>).</summary>
+/// <summary>Which build of the face detector a preparer loads (<see cref="FacePreparer.Open(Models.ModelVersion, FaceGrainsHome, int, Action{string}?, EnrolmentThresholds?, DetectorPrecision)"/>): the model itself is the build, and its id is in every prepared-face cache key.</summary>
 public enum DetectorPrecision
 {
     /// <summary>The published weights, float32 arithmetic.</summary>

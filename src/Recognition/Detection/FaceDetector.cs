@@ -26,12 +26,6 @@ public sealed class FaceDetector : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         Options = options ?? new FaceDetectorOptions();
         Options.Validate();
-        var int8Model = model.Info.Name == FaceApiDetectionImporter.Int8DetectorName;
-        if (int8Model != (Options.Precision == DetectorPrecision.Int8))
-        {
-            throw new ArgumentException($"Detector model '{model.Info.Name}' is not the {Options.Precision} build the options ask for.", nameof(model));
-        }
-
         Model = model;
         var anchorBytes = File.ReadAllBytes(model.FilePath(FaceApiDetectionImporter.AnchorsFileName));
         _anchors = MemoryMarshal.Cast<byte, float>(anchorBytes).ToArray();

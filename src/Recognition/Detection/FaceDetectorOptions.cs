@@ -26,14 +26,6 @@ public sealed record FaceDetectorOptions
     /// </summary>
     public double RetryCanvasScale { get; init; } = 2;
 
-    /// <summary>
-    /// Which build of the detector runs: <see cref="DetectorPrecision.Float32"/> (the published weights as they are) or
-    /// <see cref="DetectorPrecision.Int8"/> (its MobileNet body in int8: about twice as fast on CPUs with int8 dot
-    /// products). Part of every prepared-face cache key (written only when not Float32, so float32 keys are what they were).
-    /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
-    public DetectorPrecision Precision { get; init; } = DetectorPrecision.Float32;
-
     /// <summary>ONNX Runtime intra-op threads; 0 = its default.</summary>
     public int IntraOpNumThreads { get; init; }
 
@@ -55,11 +47,6 @@ public sealed record FaceDetectorOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxResults);
-        if (!Enum.IsDefined(Precision))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "Precision must be Float32 or Int8.");
-        }
-
         ArgumentOutOfRangeException.ThrowIfNegative(IntraOpNumThreads);
     }
 }

@@ -82,7 +82,7 @@ public sealed class FacePreparer : IDisposable
         }
 
         var (detectorModel, landmarkModel) = FaceApiDetectionImporter.EnsureImported(DetectionModelStore.In(home), home.CacheDirectory, log, detectorPrecision);
-        var detector = new FaceDetector(detectorModel, new FaceDetectorOptions { IntraOpNumThreads = intraOpThreads, Precision = detectorPrecision });
+        var detector = new FaceDetector(detectorModel, new FaceDetectorOptions { IntraOpNumThreads = intraOpThreads });
         try
         {
             var landmarker = new FaceLandmarker(landmarkModel, intraOpThreads, LandmarkDrawingOf(recipe));

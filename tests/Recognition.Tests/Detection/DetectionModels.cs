@@ -24,7 +24,7 @@ internal static class DetectionModels
     {
         _ = Imported.Value;
         var (int8, _) = FaceApiDetectionImporter.EnsureImported(DetectionModelStore.In(TestModels.Home), TestModels.Home.CacheDirectory, precision: DetectorPrecision.Int8);
-        return new FaceDetector(int8, new FaceDetectorOptions { Precision = DetectorPrecision.Int8 });
+        return new FaceDetector(int8);
     });
 
     private static readonly Lazy<FaceLandmarker> CanvasRunner = new(() => new FaceLandmarker(Imported.Value.Landmarks, drawing: LandmarkInputDrawing.Canvas));

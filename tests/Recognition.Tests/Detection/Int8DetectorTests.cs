@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Images;
 using FaceGrains.Recognition.Importers;
@@ -57,18 +56,29 @@ public sealed class Int8DetectorTests(ITestOutputHelper output)
     }
 
     [RequiresModelFact("bbt")]
-    public void A_detector_refuses_a_model_of_the_other_precision()
+    public void A_preparer_loads_the_build_asked_for_and_the_two_builds_never_share_cache_entries()
     {
-        Assert.Throws<ArgumentException>(() => new FaceDetector(DetectionModels.Models.Detector, new FaceDetectorOptions { Precision = DetectorPrecision.Int8 }));
-        Assert.Throws<ArgumentException>(() => new FaceDetector(DetectionModels.Int8Detector.Model));
-    }
+        var image = ImageDecoder.DecodeFile(Directory.GetFiles(SharedData.PathOf("bbt", "scenes"), "*.jpg").Order(StringComparer.Ordinal).First());
+        var cache = Directory.CreateTempSubdirectory("facegrains-int8-cache-").FullName;
+        try
+        {
+            using var float32 = FacePreparer.Open(TestModels.FaceApi, TestModels.Home);
+            using var int8 = FacePreparer.Open(TestModels.FaceApi, TestModels.Home, detectorPrecision: DetectorPrecision.Int8);
+            Assert.Equal(FaceApiDetectionImporter.DetectorName, float32.Detector!.Model.Info.Name);
+            Assert.Equal(FaceApiDetectionImporter.Int8DetectorName, int8.Detector!.Model.Info.Name);
 
-    [Fact]
-    public void Float32_cache_keys_are_unchanged_and_int8_ones_differ()
-    {
-        var float32 = JsonSerializer.Serialize(new FaceDetectorOptions());
-        Assert.DoesNotContain("Precision", float32, StringComparison.Ordinal);
-        Assert.NotEqual(float32, JsonSerializer.Serialize(new FaceDetectorOptions { Precision = DetectorPrecision.Int8 }));
+            float32.Cache = new PreparedPhotoCache(cache);
+            int8.Cache = new PreparedPhotoCache(cache);
+            float32.Prepare(image, FaceSelection.Every);
+            int8.Prepare(image, FaceSelection.Every);
+            float32.Prepare(image, FaceSelection.Every);
+            Assert.Equal((1, 1), (float32.Cache.Misses, float32.Cache.Hits));
+            Assert.Equal((1, 0), (int8.Cache.Misses, int8.Cache.Hits));
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
     }
 
     [Fact]
@@ -77,6 +87,7 @@ public sealed class Int8DetectorTests(ITestOutputHelper output)
         Assert.Equal(DetectorPrecision.Int8, DetectorPrecisions.Parse("int8"));
         Assert.Equal(DetectorPrecision.Float32, DetectorPrecisions.Parse("float32"));
         Assert.Throws<ArgumentException>(() => DetectorPrecisions.Parse("fp16"));
+        Assert.Throws<ArgumentException>(() => DetectorPrecisions.Parse("INT8"));
         Assert.Equal("int8", DetectorPrecisions.Name(DetectorPrecision.Int8));
     }
 }
