@@ -51,7 +51,7 @@ public static class FaceApiDetectionImporter
                 onnx,
                 Info(detectorName, "face-detector", SsdMobilenetV1Graph.InputSize, "model/ssd_mobilenetv1_model", sha,
                     "Outputs are the six box predictors' raw encodings and class logits; anchor decoding, sigmoid and NMS run in C#."
-                    + (int8 ? " MobileNet body and prediction layers in int8 (QDQ: uint8 activations at fixed ReLU6 scales, int8 weights per channel); predictors float32." : "")),
+                    + (int8 ? " Int8 (QDQ: uint8 activations over ReLU6's 0..6, int8 weights per channel) from the first pointwise convolution on; the first convolution, the first depthwise one and the predictors float32." : "")),
                 new Dictionary<string, byte[]> { [AnchorsFileName] = MemoryMarshal.AsBytes(anchors.AsSpan()).ToArray() });
         }
 

@@ -40,25 +40,16 @@ public static class SsdMobilenetV1Graph
     /// float32 (0.043 against 0.016 over 230 faces of the bbt scenes and LFW) for no speed. The box and class
     /// predictors stay float32 on the dequantised features.
     /// </summary>
-    public static byte[] Build(IReadOnlyDictionary<string, TfjsTensor> weights, out float[] anchors, bool int8 = false) =>
-        Build(weights, out anchors, int8 ? k => k >= 1 : null);
-
-    /// <param name="quantised">Null: float32. Otherwise whether activation k (−1: the input) is quantised.</param>
-    internal static byte[] Build(IReadOnlyDictionary<string, TfjsTensor> weights, out float[] anchors, Func<int, bool>? quantised)
+    public static byte[] Build(IReadOnlyDictionary<string, TfjsTensor> weights, out float[] anchors, bool int8 = false)
     {
-        var int8 = quantised is not null;
         var g = new OnnxGraphBuilder("ssd_mobilenet_v1_face");
         g.DocString = int8
             ? "face-api.js SSD MobileNet v1 face detector (predictor outputs), int8 QDQ body, imported by FaceGrains."
             : "face-api.js SSD MobileNet v1 face detector (predictor outputs), imported by FaceGrains.";
         var tf = new TfjsGraphBuilder("SsdMobilenetv1", weights, g);
         var x = new TfFeature(g.Input(InputName, 3, InputSize, InputSize), 3, InputSize);
-        var count = 0;
-        Func<TfFeature, TfFeature> activation = f => quantised?.Invoke(count++) == true ? tf.Quantize(tf.Relu6(f), 6f / 255f, 0) : tf.Relu6(f);
-        if (quantised?.Invoke(-1) == true)
-        {
-            x = tf.Quantize(x, 1f / 127.5f, 128);
-        }
+        var layer = 0;
+        Func<TfFeature, TfFeature> activation = f => int8 && layer++ >= 1 ? tf.Quantize(tf.Relu6(f), 6f / 255f, 0) : tf.Relu6(f);
 
         x = Pointwise(tf, x, "MobilenetV1/Conv2d_0_pointwise", stride: 2, activation);
         TfFeature conv11 = default;

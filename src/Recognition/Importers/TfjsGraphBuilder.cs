@@ -133,22 +133,13 @@ internal sealed class TfjsGraphBuilder(string netName, IReadOnlyDictionary<strin
     private TfFeature Emit(TfFeature x, string name, float[] w, float[]? bias, int cout, int cin, int kh, int kw, int stride, int group)
     {
         var (size, before, after) = SamePadding(x.Size, kh, stride);
-        string weights, biasValue;
-        if (x.Int8Scale is { } inputScale)
-        {
-            weights = Graph.QuantizedWeights($"{name}/onnx_weights", w, cout, cin, kh, kw);
-            biasValue = bias is null ? null! : Graph.QuantizedBias($"{name}/onnx_bias", bias, inputScale, weights);
-        }
-        else
-        {
-            weights = Graph.Initializer($"{name}/onnx_weights", w, cout, cin, kh, kw);
-            biasValue = bias is null ? null! : Graph.Initializer($"{name}/onnx_bias", bias, cout);
-        }
-
+        var (weights, biasValue) = x.Int8Scale is { } inputScale
+            ? Graph.QuantizedConvParameters($"{name}/onnx_weights", $"{name}/onnx_bias", w, bias, inputScale, cout, cin, kh, kw)
+            : (Graph.Initializer($"{name}/onnx_weights", w, cout, cin, kh, kw), bias is null ? null : Graph.Initializer($"{name}/onnx_bias", bias, cout));
         var y = Graph.Conv(
             x.Name,
             weights,
-            bias is null ? null : biasValue,
+            biasValue,
             [kh, kw],
             [stride, stride],
             [before, before, after, after],
@@ -157,7 +148,6 @@ internal sealed class TfjsGraphBuilder(string netName, IReadOnlyDictionary<strin
     }
 }
 
-/// <summary>A value in a graph being rebuilt: its name, channels and (square) spatial size.</summary>
 /// <summary>
 /// A feature map in the graph being built: its value name, channels and (square) spatial size. <see cref="Int8Scale"/>
 /// is set when the value is the output of a uint8 quantise–dequantise pair of that scale: a convolution reading it is

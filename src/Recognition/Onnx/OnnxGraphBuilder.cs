@@ -69,20 +69,27 @@ public sealed class OnnxGraphBuilder
     }
 
     /// <summary>
-    /// Weights stored as int8 and read through a DequantizeLinear node: symmetric per output channel (axis 0), scale
-    /// max|w|/127 of each channel, so w ≈ q·scale. ONNX Runtime fuses the node into the int8 convolution that reads it.
+    /// A convolution's weights stored as int8 and read through a DequantizeLinear node: symmetric per output channel
+    /// (axis 0), scale max|w|/127 of each channel, so w ≈ q·scale; and its bias (if any) as int32 at scale
+    /// <paramref name="inputScale"/> × each channel's weight scale, what the fused int8 convolution adds to its
+    /// accumulators. ONNX Runtime fuses both nodes into the int8 convolution that reads them.
     /// </summary>
-    public string QuantizedWeights(string name, float[] data, params long[] dims)
+    public (string Weights, string? Bias) QuantizedConvParameters(string weightsName, string biasName, float[] weights, float[]? bias, float inputScale, params long[] dims)
     {
-        CheckElementCount(name, data.Length, dims);
-        Claim(name);
+        CheckElementCount(weightsName, weights.Length, dims);
         var channels = (int)dims[0];
-        var perChannel = data.Length / channels;
-        var q = new sbyte[data.Length];
+        if (bias is not null && bias.Length != channels)
+        {
+            throw new ArgumentException($"Bias of '{weightsName}' has {bias.Length} values for {channels} weight channels.");
+        }
+
+        Claim(weightsName);
+        var perChannel = weights.Length / channels;
+        var q = new sbyte[weights.Length];
         var scales = new float[channels];
         for (var c = 0; c < channels; c++)
         {
-            var slice = data.AsSpan(c * perChannel, perChannel);
+            var slice = weights.AsSpan(c * perChannel, perChannel);
             var max = 0f;
             foreach (var v in slice)
             {
@@ -96,33 +103,16 @@ public sealed class OnnxGraphBuilder
             }
         }
 
-        _initializers.Add(new OnnxInitializer(name, dims, OnnxProto.DataType.Int8, MemoryMarshal.AsBytes(q.AsSpan()).ToArray()));
-        var scale = AddFloatInitializer(Fresh($"{name}_scale"), scales, channels);
-        var zero = Fresh($"{name}_zero_point");
-        _initializers.Add(new OnnxInitializer(zero, [channels], OnnxProto.DataType.Int8, new byte[channels]));
-        return Add("DequantizeLinear", [name, scale, zero], OnnxAttribute.Of("axis", 0L));
-    }
-
-    /// <summary>
-    /// A bias for a convolution of int8 weights: int32 at scale input scale × each weight channel's scale (what the
-    /// fused int8 convolution adds to its accumulators), read through a DequantizeLinear node.
-    /// </summary>
-    public string QuantizedBias(string name, float[] bias, float inputScale, string weights)
-    {
-        Claim(name);
-        var weightScales = WeightScales(weights);
-        if (weightScales.Length != bias.Length)
+        var w = Dequantized(weightsName, dims, OnnxProto.DataType.Int8, MemoryMarshal.AsBytes(q.AsSpan()).ToArray(), scales, new byte[channels]);
+        if (bias is null)
         {
-            throw new ArgumentException($"Bias '{name}' has {bias.Length} values for {weightScales.Length} weight channels.");
+            return (w, null);
         }
 
-        var scales = weightScales.Select(s => s * inputScale).ToArray();
-        var q = bias.Select((b, c) => (int)Math.Clamp(Math.Round(b / scales[c], MidpointRounding.ToEven), int.MinValue + 1, int.MaxValue)).ToArray();
-        _initializers.Add(new OnnxInitializer(name, [bias.Length], OnnxProto.DataType.Int32, MemoryMarshal.AsBytes(q.AsSpan()).ToArray()));
-        var scale = AddFloatInitializer(Fresh($"{name}_scale"), scales, bias.Length);
-        var zero = Fresh($"{name}_zero_point");
-        _initializers.Add(new OnnxInitializer(zero, [bias.Length], OnnxProto.DataType.Int32, new byte[bias.Length * 4]));
-        return Add("DequantizeLinear", [name, scale, zero], OnnxAttribute.Of("axis", 0L));
+        Claim(biasName);
+        var biasScales = scales.Select(s => s * inputScale).ToArray();
+        var qb = bias.Select((v, c) => (int)Math.Clamp(Math.Round(v / biasScales[c], MidpointRounding.ToEven), int.MinValue + 1, int.MaxValue)).ToArray();
+        return (w, Dequantized(biasName, [channels], OnnxProto.DataType.Int32, MemoryMarshal.AsBytes(qb.AsSpan()).ToArray(), biasScales, new byte[channels * sizeof(int)]));
     }
 
     /// <summary>
@@ -139,12 +129,14 @@ public sealed class OnnxGraphBuilder
         return Add("DequantizeLinear", [q, s, z]);
     }
 
-    private float[] WeightScales(string dequantizedWeights)
+    /// <summary>An integer initializer read through a per-channel (axis 0) DequantizeLinear node.</summary>
+    private string Dequantized(string name, long[] dims, int dataType, byte[] raw, float[] scales, byte[] zeroPoints)
     {
-        var node = _nodes.LastOrDefault(n => n.Outputs.Contains(dequantizedWeights) && n.OpType == "DequantizeLinear")
-            ?? throw new ArgumentException($"'{dequantizedWeights}' is not the output of QuantizedWeights.");
-        var scale = _initializers.Single(i => i.Name == node.Inputs[1]);
-        return MemoryMarshal.Cast<byte, float>(scale.RawData).ToArray();
+        _initializers.Add(new OnnxInitializer(name, dims, dataType, raw));
+        var scale = AddFloatInitializer(Fresh($"{name}_scale"), scales, scales.Length);
+        var zero = Fresh($"{name}_zero_point");
+        _initializers.Add(new OnnxInitializer(zero, [scales.Length], dataType, zeroPoints));
+        return Add("DequantizeLinear", [name, scale, zero], OnnxAttribute.Of("axis", 0L));
     }
 
     /// <summary>2-D convolution; weights [out, in/group, kh, kw]; pads [top, left, bottom, right].</summary>
