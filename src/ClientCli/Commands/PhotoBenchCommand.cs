@@ -28,7 +28,7 @@ public static class PhotoBenchCommand
         var parallel = new Option<int>("--parallel") { Description = "Photos in flight at once, in both paths.", DefaultValueFactory = _ => 4 };
         var command = new Command("photos", "Photos/s through an in-process silo (enrol: the largest face, identify: every face) beside the offline detect + align + embed rate on the same photos; the grains' share of the cost.")
         {
-            data, count, rounds, parallel, CliOptions.Model,
+            data, count, rounds, parallel, CliOptions.Model, CliOptions.Detector, CliOptions.Threads,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,9 +51,15 @@ public static class PhotoBenchCommand
 
             var photos = files.Select(f => new FaceImage(File.ReadAllBytes(f), Path.GetFileName(f))).ToList();
             var options = new ParallelOptions { MaxDegreeOfParallelism = p, CancellationToken = cancellationToken };
-            using var embedder = new FaceEmbedder(model, new EmbedderOptions());
-            using var preparer = CliModels.Preparer(parse, model, output);
-            await using var silo = await DemoSilo.StartAsync(CliModels.Home(parse), model.Id, output.Log, cancellationToken);
+            // Both paths with the same settings: --detector as the silo's DetectorPrecision, --threads as its EmbedderIntraOpThreads.
+            var threads = parse.GetValue(CliOptions.Threads);
+            using var embedder = new FaceEmbedder(model, CliOptions.EmbedderOptions(parse));
+            using var preparer = CliModels.Preparer(parse, model, output, threads);
+            await using var silo = await DemoSilo.StartAsync(CliModels.Home(parse), model.Id, output.Log, cancellationToken, gallery =>
+            {
+                gallery.DetectorPrecision = parse.GetValue(CliOptions.Detector)!;
+                gallery.EmbedderIntraOpThreads = threads;
+            });
             var grains = silo.Grains;
 
             // Warm both paths up: sessions, JIT, grain activations.
@@ -110,6 +116,8 @@ public static class PhotoBenchCommand
                 ["photos"] = photos.Count,
                 ["rounds"] = roundCount,
                 ["parallel"] = p,
+                ["detector"] = preparer.Detector?.Model.Info.Name,
+                ["threads"] = threads,
                 ["enrolled"] = accepted,
                 ["identified_faces"] = faces,
                 ["offline_enrol_photos_per_second"] = oe,

@@ -32,7 +32,7 @@ public sealed class DemoSilo : IAsyncDisposable
 
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<DemoSilo> StartAsync(FaceGrainsHome home, string modelVersion, Action<string> log, CancellationToken cancellationToken)
+    public static async Task<DemoSilo> StartAsync(FaceGrainsHome home, string modelVersion, Action<string> log, CancellationToken cancellationToken, Action<Grains.GalleryOptions>? configure = null)
     {
         // A scratch home that shares the user's model store and detection nets (the caller has imported the model into it):
         // the demo's enrolled faces go away with the process, the models stay.
@@ -54,6 +54,7 @@ public sealed class DemoSilo : IAsyncDisposable
             {
                 gallery.Home = scratch;
                 gallery.InitialModel = modelVersion;
+                configure?.Invoke(gallery);
             }));
         var host = builder.Build();
         log("starting an in-process embedded silo");
