@@ -33,12 +33,11 @@ public static class SsdMobilenetV1Graph
     /// <summary>
     /// Builds the ONNX bytes; <paramref name="anchors"/> receives the weights' "Output/extra_dim" (5118 × [ymin, xmin,
     /// ymax, xmax]). <paramref name="int8"/>: the network in QDQ form from the first pointwise convolution on — every
-    /// ReLU6 output after the first as uint8 over 0..6 (on 85 photos, 32 of the 35 activations reach 6 and the others
-    /// 4.0–5.9, so the full range it is; no calibration), the convolutions reading them with int8 weights per output
-    /// channel — which ONNX Runtime runs as int8 convolutions. The first convolution and the first depthwise one
-    /// (256×256, cheap) stay float32: quantising their output too nearly tripled the mean face-score error against
-    /// float32 (0.043 against 0.016 over 230 faces of the bbt scenes and LFW) for no speed. The box and class
-    /// predictors stay float32 on the dequantised features.
+    /// ReLU6 output after the first as uint8 over its whole range 0..6 (known, so no calibration), the convolutions
+    /// reading them with int8 weights per output channel — which ONNX Runtime runs as int8 convolutions. The first
+    /// convolution and the first depthwise one (256×256, cheap) stay float32: quantising their output too moved the face
+    /// scores further from float32's for no speed (tried once; docs/BENCHMARKS.md "Detection in int8"). The box and
+    /// class predictors stay float32 on the dequantised features.
     /// </summary>
     public static byte[] Build(IReadOnlyDictionary<string, TfjsTensor> weights, out float[] anchors, bool int8 = false)
     {
