@@ -121,52 +121,47 @@ public static class GalleryBenchCommand
                 using var stop = new CancellationTokenSource();
                 var enrolled = 0;
                 var enrolClock = Stopwatch.StartNew();
-                var enrolling = Task.Run(async () =>
+
+                async Task EnrolOneAsync(int i)
                 {
-                    using var inFlight = new SemaphoreSlim(64);
+                    var vector = UnitVector(new Random((parse.GetValue(seed) * 7_000_003) + i), dim);
+                    await SwapBenchCommand.Retrying(
+                        () => grains.GetGrain<IIdentityGrain>($"{parse.GetValue(prefix)}mixed-{i}").EnrollEmbeddingsAsync(new EmbeddingEnrollRequest([new FaceVector("v0", vector)])),
+                        () => Interlocked.Increment(ref enrolRetries));
+                    Interlocked.Increment(ref enrolled);
+                }
+
+                // Enrolment i starts i / rate seconds in, until the identify calls are done.
+                async Task EnrolAtRateAsync()
+                {
                     var pending = new List<Task>();
                     for (var i = 0; !stop.IsCancellationRequested; i++)
                     {
                         var due = TimeSpan.FromSeconds(i / (double)rate) - enrolClock.Elapsed;
-                        if (due > TimeSpan.Zero)
+                        try
                         {
-                            try
-                            {
-                                await Task.Delay(due, stop.Token);
-                            }
-                            catch (OperationCanceledException)
-                            {
-                                break;
-                            }
+                            await Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, stop.Token);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            break;
                         }
 
-                        await inFlight.WaitAsync(CancellationToken.None);
-                        var id = $"{parse.GetValue(prefix)}mixed-{i}";
-                        var vector = UnitVector(new Random((parse.GetValue(seed) * 7_000_003) + i), dim);
-                        pending.Add(Task.Run(async () =>
-                        {
-                            try
-                            {
-                                await SwapBenchCommand.Retrying(
-                                    () => grains.GetGrain<IIdentityGrain>(id).EnrollEmbeddingsAsync(new EmbeddingEnrollRequest([new FaceVector("v0", vector)])),
-                                    () => Interlocked.Increment(ref enrolRetries));
-                                Interlocked.Increment(ref enrolled);
-                            }
-                            finally
-                            {
-                                inFlight.Release();
-                            }
-                        }));
+                        pending.Add(EnrolOneAsync(i));
                     }
 
                     await Task.WhenAll(pending);
-                });
+                }
+
+                var enrolling = EnrolAtRateAsync();
                 var (mixedLatencies, mixedSeconds) = await TimeIdentifies();
-                var enrolSecondsMixed = enrolClock.Elapsed.TotalSeconds;
+                var mixedEnrolSeconds = enrolClock.Elapsed.TotalSeconds;
                 await stop.CancelAsync();
                 await enrolling;
-                mixed = (mixedLatencies, mixedSeconds, enrolled, enrolSecondsMixed);
+                mixed = (mixedLatencies, mixedSeconds, enrolled, mixedEnrolSeconds);
             }
+
+            var mixedP50 = mixed is { } mp ? Percentile(mp.Latencies, 0.50) : (double?)null;
 
             // Statistics last and optional: on an overloaded machine the fan-out to every shard can outlast the response timeout.
             GalleryStats? stats = null;
@@ -201,11 +196,11 @@ public static class GalleryBenchCommand
                     ["probes_per_second"] = calls / seconds,
                     ["mixed_enrol_rate"] = rate,
                     ["mixed_enrolled"] = mixed?.Enrolled,
-                    ["mixed_enrol_identities_per_second"] = mixed is { } m1 ? m1.Enrolled / m1.EnrolSeconds : null,
-                    ["mixed_p50_ms"] = mixed is { } m2 ? Percentile(m2.Latencies, 0.50) : null,
-                    ["mixed_p99_ms"] = mixed is { } m3 ? Percentile(m3.Latencies, 0.99) : null,
-                    ["mixed_probes_per_second"] = mixed is { } m4 ? calls / m4.Seconds : null,
-                    ["mixed_p50_ratio"] = mixed is { } m5 ? Percentile(m5.Latencies, 0.50) / Percentile(latencies, 0.50) : null,
+                    ["mixed_enrol_identities_per_second"] = mixed?.Enrolled / mixed?.EnrolSeconds,
+                    ["mixed_p50_ms"] = mixedP50,
+                    ["mixed_p99_ms"] = mixed is { } m ? Percentile(m.Latencies, 0.99) : null,
+                    ["mixed_probes_per_second"] = calls / mixed?.Seconds,
+                    ["mixed_p50_ratio"] = mixedP50 / Percentile(latencies, 0.50),
                 },
                 console =>
                 {
@@ -219,9 +214,9 @@ public static class GalleryBenchCommand
                     table.AddRow("enrolled vectors answered with their identity", $"{correct} / {checkCount} (first identify {firstIdentifyMs:F0} ms)");
                     table.AddRow("identify latency p50 / p99", $"{Percentile(latencies, 0.50):F2} / {Percentile(latencies, 0.99):F2} ms ({parse.GetValue(concurrency)} in flight)");
                     table.AddRow("identify throughput", $"{calls / seconds:F0} probes/s");
-                    if (mixed is { } m)
+                    if (mixed is { } mx)
                     {
-                        table.AddRow($"while enrolling {rate}/s ({m.Enrolled / m.EnrolSeconds:F0}/s reached)", $"p50 / p99 {Percentile(m.Latencies, 0.50):F2} / {Percentile(m.Latencies, 0.99):F2} ms ({Percentile(m.Latencies, 0.50) / Percentile(latencies, 0.50):F2}× identify-only p50), {calls / m.Seconds:F0} probes/s");
+                        table.AddRow($"while enrolling {rate}/s ({mx.Enrolled / mx.EnrolSeconds:F0}/s reached)", $"p50 / p99 {mixedP50:F2} / {Percentile(mx.Latencies, 0.99):F2} ms ({mixedP50 / Percentile(latencies, 0.50):F2}× identify-only p50), {calls / mx.Seconds:F0} probes/s");
                     }
                     console.Write(table);
                 });
