@@ -32,7 +32,7 @@ public static class CliOptions
 
     public static readonly Option<string?> FaceCache = new("--face-cache")
     {
-        Description = "Folder that keeps each photo's prepared faces (keyed by its pixels, the recipe and the detector settings), so evaluating another model with the same recipe on the same set detects nothing. Default: none (every photo detected).",
+        Description = "Folder that keeps each photo's prepared faces (keyed by its pixels, the recipe's preparation fields, the detector settings and the detection networks' ids), so evaluating another model with the same recipe on the same set detects nothing. Default: none (every photo detected).",
     };
 
     public static readonly Option<string> Detector = DetectorOption();

@@ -147,7 +147,7 @@ public static class TrainerCli
         var data = new Option<string>("--data") { Description = "CFP folder-per-identity root.", DefaultValueFactory = _ => "../shared/data/cfp-train/images" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads (0 = default).", DefaultValueFactory = _ => 0 };
         var aligned = new Option<bool>("--aligned") { Description = "Take the images as face chips (the recipe's fixed crop, no detection); default: detect and prepare each image's largest face as the gallery does." };
-        var faceCache = new Option<string?>("--face-cache") { Description = "Folder that keeps each image's prepared faces (keyed by its pixels, the recipe and the detector settings), so another model with the same recipe detects nothing." };
+        var faceCache = new Option<string?>("--face-cache") { Description = "Folder that keeps each image's prepared faces (keyed by its pixels, the recipe's preparation fields, the detector settings and the detection networks' ids), so another model with the same recipe detects nothing." };
         var command = new Command("eval-cfp", "Frontal-vs-profile verification EER of any ONNX model version on CFP identities, each image prepared by the version's recipe.") { model, run, data, threads, aligned, faceCache };
         command.SetAction(parse =>
         {
