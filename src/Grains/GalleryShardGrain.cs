@@ -227,7 +227,20 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
         return Task.FromResult(new ShardStats(modelVersion, shard, matrix?.IdentityCount ?? 0, matrix?.RowCount ?? 0, matrix?.Dimension ?? 0, RuntimeIdentity));
     }
 
-    private ShardMatrix NewMatrix(int dimension) => new(dimension, ShardPrecisions.Parse(options.ShardPrecision));
+    /// <summary>
+    /// An empty matrix of the configured precision; a compact one takes the center its snapshot was rounded around
+    /// (when the snapshot has one), so the snapshot's rows are stored again exactly as they were.
+    /// </summary>
+    private ShardMatrix NewMatrix(int dimension, float[]? center = null)
+    {
+        var made = new ShardMatrix(dimension, ShardPrecisions.Parse(options.ShardPrecision));
+        if (made.Precision != ShardPrecision.Float32 && center is { Length: > 0 } && center.Length == dimension)
+        {
+            made.FixCenter(center);
+        }
+
+        return made;
+    }
 
     private void ReportSize() => metrics.ShardResized(this.GetPrimaryKeyString(), modelVersion, shard, matrix?.RowCount ?? 0);
 
@@ -288,7 +301,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
         {
             if (snapshot is not null && snapshot.Rows.TryGetValue(member.Id, out var kept) && kept.UpdatedUtc == member.UpdatedUtc)
             {
-                matrix ??= NewMatrix(snapshot.Dimension);
+                matrix ??= NewMatrix(snapshot.Dimension, snapshot.Center);
                 matrix.Upsert(member.Id, kept.Rows);
                 stamps[member.Id] = kept.UpdatedUtc;
                 fromSnapshot++;

@@ -29,8 +29,11 @@ public sealed class ShardSnapshotChunk
 /// <summary>One identity in a snapshot: its stamp (<see cref="Interfaces.IdentityCentroid.UpdatedUtc"/>) and its rows.</summary>
 public readonly record struct SnapshotRows(DateTimeOffset UpdatedUtc, float[] Rows);
 
-/// <summary>A snapshot read back: each identity's stamp and rows, and when they were taken.</summary>
-public sealed record ShardSnapshot(DateTimeOffset TakenUtc, int Dimension, IReadOnlyDictionary<string, SnapshotRows> Rows);
+/// <summary>
+/// A snapshot read back: each identity's stamp and rows, when they were taken, and the center a compact shard rounded
+/// its rows around (<see cref="ShardMatrix.Center"/>; empty when it had none).
+/// </summary>
+public sealed record ShardSnapshot(DateTimeOffset TakenUtc, int Dimension, float[] Center, IReadOnlyDictionary<string, SnapshotRows> Rows);
 
 /// <summary>
 /// Keeps a gallery shard's rows in the gallery's grain storage, so a cold start reads them in bulk instead of
@@ -45,7 +48,7 @@ public sealed class ShardSnapshotStore(IServiceProvider services, ILogger<ShardS
     public const int ChunkBytes = 128 * 1024;
     private const string StateName = "shard-snapshot";
     private const uint Magic = 0x53534746; // "FGSS"
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2; // 1: no center
 
     /// <summary>Each shard's current generation and its chunks' ETags, as written or read here, so clearing them needs no read.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Generation, string?[] ETags)> known = new(StringComparer.Ordinal);
@@ -53,8 +56,9 @@ public sealed class ShardSnapshotStore(IServiceProvider services, ILogger<ShardS
     private IGrainStorage Storage => services.GetRequiredKeyedService<IGrainStorage>(GalleryStorage.ProviderName);
 
     /// <summary>
-    /// The shard's rows as one payload: magic, format, dimension, identity count, then per identity its UTF-8 id, its stamp
-    /// (UTC ticks), row count and float32 rows (little-endian).
+    /// The shard's rows as one payload: magic, format, dimension, identity count, the center's length (0 or the
+    /// dimension) and values, then per identity its UTF-8 id, its stamp (UTC ticks), row count and float32 rows (all
+    /// little-endian). Format 1, read too, had no center.
     /// </summary>
     public static byte[] Serialize(ShardMatrix matrix, IReadOnlyDictionary<string, DateTimeOffset> stamps)
     {
@@ -64,6 +68,12 @@ public sealed class ShardSnapshotStore(IServiceProvider services, ILogger<ShardS
         writer.Write(FormatVersion);
         writer.Write(matrix.Dimension);
         writer.Write(matrix.IdentityCount);
+        writer.Write(matrix.Center.Length);
+        foreach (var v in matrix.Center)
+        {
+            writer.Write(v);
+        }
+
         foreach (var id in matrix.Ids)
         {
             var rows = matrix.RowsOf(id);
@@ -84,14 +94,15 @@ public sealed class ShardSnapshotStore(IServiceProvider services, ILogger<ShardS
     }
 
     /// <summary>Reads a payload of <see cref="Serialize"/>; throws <see cref="InvalidDataException"/> on anything else.</summary>
-    public static (int Dimension, Dictionary<string, SnapshotRows> Rows) Deserialize(byte[] payload)
+    public static (int Dimension, float[] Center, Dictionary<string, SnapshotRows> Rows) Deserialize(byte[] payload)
     {
         try
         {
             using var reader = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
-            if (reader.ReadUInt32() != Magic || reader.ReadInt32() != FormatVersion)
+            var format = reader.ReadUInt32() == Magic ? reader.ReadInt32() : -1;
+            if (format is not (1 or FormatVersion))
             {
-                throw new InvalidDataException("Not a shard snapshot of format 1.");
+                throw new InvalidDataException($"Not a shard snapshot of format 1 or {FormatVersion}.");
             }
 
             var dimension = reader.ReadInt32();
@@ -99,6 +110,22 @@ public sealed class ShardSnapshotStore(IServiceProvider services, ILogger<ShardS
             if (dimension <= 0 || count < 0)
             {
                 throw new InvalidDataException($"Bad snapshot header: dimension {dimension}, {count} identities.");
+            }
+
+            var centerLength = format == 1 ? 0 : reader.ReadInt32();
+            if (centerLength != 0 && centerLength != dimension)
+            {
+                throw new InvalidDataException($"Bad center of {centerLength} values for dimension {dimension}.");
+            }
+
+            var center = new float[centerLength];
+            for (var d = 0; d < center.Length; d++)
+            {
+                center[d] = reader.ReadSingle();
+                if (!float.IsFinite(center[d]))
+                {
+                    throw new InvalidDataException("The snapshot's center has a value that is not finite.");
+                }
             }
 
             var rows = new Dictionary<string, SnapshotRows>(count, StringComparer.Ordinal);
@@ -137,7 +164,7 @@ public sealed class ShardSnapshotStore(IServiceProvider services, ILogger<ShardS
                 throw new InvalidDataException("Snapshot payload has trailing bytes.");
             }
 
-            return (dimension, rows);
+            return (dimension, center, rows);
         }
         catch (EndOfStreamException e)
         {
@@ -216,9 +243,9 @@ public sealed class ShardSnapshotStore(IServiceProvider services, ILogger<ShardS
 
         try
         {
-            var (dimension, rows) = Deserialize(bytes);
+            var (dimension, center, rows) = Deserialize(bytes);
             known[shardKey] = (current.Generation, etags);
-            return new ShardSnapshot(current.TakenUtc, dimension, rows);
+            return new ShardSnapshot(current.TakenUtc, dimension, center, rows);
         }
         catch (InvalidDataException e)
         {

@@ -10,9 +10,10 @@ public sealed class ShardSnapshotTests
     public void A_payload_gives_back_every_identity_with_its_stamp_and_rows()
     {
         var (matrix, stamps) = Sample();
-        var (dimension, rows) = ShardSnapshotStore.Deserialize(ShardSnapshotStore.Serialize(matrix, stamps));
+        var (dimension, center, rows) = ShardSnapshotStore.Deserialize(ShardSnapshotStore.Serialize(matrix, stamps));
 
         Assert.Equal(matrix.Dimension, dimension);
+        Assert.Empty(center); // float32 rows are kept as they are
         Assert.Equal(matrix.Ids.Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
         foreach (var id in matrix.Ids)
         {
@@ -22,6 +23,49 @@ public sealed class ShardSnapshotTests
 
         // Three rows for "ana" (every face), one for the others.
         Assert.Equal(3 * 4, rows["ana"].Rows.Length);
+    }
+
+    [Theory]
+    [InlineData(ShardPrecision.BFloat16)]
+    [InlineData(ShardPrecision.Int8)]
+    public void A_compact_shards_center_travels_with_its_rows_so_a_rebuilt_shard_stores_the_same_bits(ShardPrecision precision)
+    {
+        var random = new Random(3);
+        var matrix = new ShardMatrix(8, precision);
+        var stamps = new Dictionary<string, DateTimeOffset>();
+        for (var i = 0; i < 2 * ShardMatrix.CenterRows; i++)
+        {
+            matrix.Upsert($"id{i}", Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble()).ToArray());
+            stamps[$"id{i}"] = DateTimeOffset.UnixEpoch.AddDays(i);
+        }
+
+        var (dimension, center, rows) = ShardSnapshotStore.Deserialize(ShardSnapshotStore.Serialize(matrix, stamps));
+        Assert.Equal(matrix.Center.ToArray(), center);
+
+        // What GalleryShardGrain's rebuild does with it.
+        var rebuilt = new ShardMatrix(dimension, precision);
+        rebuilt.FixCenter(center);
+        foreach (var (id, kept) in rows)
+        {
+            rebuilt.Upsert(id, kept.Rows);
+        }
+
+        Assert.All(matrix.Ids, id => Assert.Equal(matrix.RowsOf(id), rebuilt.RowsOf(id)));
+    }
+
+    [Fact]
+    public void A_payload_of_format_1_without_a_center_is_still_read()
+    {
+        var (matrix, stamps) = Sample();
+        var payload = ShardSnapshotStore.Serialize(matrix, stamps);
+        // Format 1 was format 2 without the center's length (an int after the identity count) and values.
+        var old = payload[..16].Concat(payload[20..]).ToArray();
+        BitConverter.TryWriteBytes(old.AsSpan(4), 1);
+
+        var (dimension, center, rows) = ShardSnapshotStore.Deserialize(old);
+        Assert.Equal(4, dimension);
+        Assert.Empty(center);
+        Assert.Equal(matrix.RowsOf("ana"), rows["ana"].Rows);
     }
 
     [Fact]

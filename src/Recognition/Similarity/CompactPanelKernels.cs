@@ -83,29 +83,43 @@ public static class CompactPanelKernels
         return max / 127f;
     }
 
-    /// <summary><c>scores[p * panelCount * 16 + row] = probes[p] · row</c> over bfloat16 panels (ushort[panels × 16 × dim]).</summary>
-    public static void ScoreBFloat16(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<ushort> panels, int panelCount, int dim, Span<float> scores) =>
-        Scan<ushort, BFloat16Values>(probes, probeCount, panels, [], panelCount, dim, scores);
+    /// <summary>
+    /// <c>scores[p * panelCount * 16 + row] = probes[p] · row + offsets[p]</c> over bfloat16 panels (ushort[panels × 16
+    /// × dim]); no offset when <paramref name="probeOffsets"/> is empty (a shard's offset is each probe's score against
+    /// the center its rows are differences from).
+    /// </summary>
+    public static void ScoreBFloat16(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<ushort> panels, int panelCount, int dim, Span<float> scores, ReadOnlySpan<float> probeOffsets = default) =>
+        Scan<ushort, BFloat16Values>(probes, probeCount, panels, [], probeOffsets, panelCount, dim, scores);
 
-    /// <summary><c>scores[p * panelCount * 16 + row] = scale[row] · (probes[p] · q[row])</c> over int8 panels (sbyte[panels × 16 × dim]) and per-row scales.</summary>
-    public static void ScoreInt8(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<sbyte> panels, ReadOnlySpan<float> rowScales, int panelCount, int dim, Span<float> scores)
+    /// <summary><c>scores[p * panelCount * 16 + row] = scale[row] · (probes[p] · q[row]) + offsets[p]</c> over int8 panels (sbyte[panels × 16 × dim]) and per-row scales.</summary>
+    public static void ScoreInt8(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<sbyte> panels, ReadOnlySpan<float> rowScales, int panelCount, int dim, Span<float> scores, ReadOnlySpan<float> probeOffsets = default)
     {
         if (rowScales.Length < panelCount * Lanes)
         {
             throw new ArgumentException("Fewer scales than rows.", nameof(rowScales));
         }
 
-        Scan<sbyte, Int8Values>(probes, probeCount, panels, rowScales, panelCount, dim, scores);
+        Scan<sbyte, Int8Values>(probes, probeCount, panels, rowScales, probeOffsets, panelCount, dim, scores);
     }
 
-    /// <summary>One scan for both compact forms: 16 stored values widened to float32 per step (<typeparamref name="TValues"/>), then scaled per row when scales are given.</summary>
-    private static void Scan<T, TValues>(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<T> panels, ReadOnlySpan<float> rowScales, int panelCount, int dim, Span<float> scores)
+    /// <summary>
+    /// One scan for both compact forms: 16 stored values widened to float32 per step (<typeparamref name="TValues"/>),
+    /// then scaled per row when scales are given, then the probe's offset added when offsets are given (a separate
+    /// multiply and add on every path, never fused, so every path gives the same bits).
+    /// </summary>
+    private static void Scan<T, TValues>(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<T> panels, ReadOnlySpan<float> rowScales, ReadOnlySpan<float> probeOffsets, int panelCount, int dim, Span<float> scores)
         where T : unmanaged
         where TValues : struct, IStoredValues<T>
     {
         Check(probes, probeCount, panels.Length, panelCount, dim, scores);
+        if (!probeOffsets.IsEmpty && probeOffsets.Length != probeCount)
+        {
+            throw new ArgumentException($"{probeOffsets.Length} offsets for {probeCount} probes.", nameof(probeOffsets));
+        }
+
         var stride = panelCount * Lanes;
         var scaled = !rowScales.IsEmpty;
+        var offset = !probeOffsets.IsEmpty;
         if (!Avx512F.IsSupported)
         {
             for (var p = 0; p < probeCount; p++)
@@ -119,7 +133,8 @@ public static class CompactPanelKernels
                         sum = MathF.FusedMultiplyAdd(probes[(p * dim) + d], TValues.Widen(panels[at + (d * Lanes)]), sum);
                     }
 
-                    scores[(p * stride) + row] = scaled ? sum * rowScales[row] : sum;
+                    var score = scaled ? sum * rowScales[row] : sum;
+                    scores[(p * stride) + row] = offset ? score + probeOffsets[p] : score;
                 }
             }
 
@@ -128,7 +143,7 @@ public static class CompactPanelKernels
 
         if (probeCount >= WidenOnceProbes)
         {
-            WidenThenScan<T, TValues>(probes, probeCount, panels, rowScales, panelCount, dim, scores);
+            WidenThenScan<T, TValues>(probes, probeCount, panels, rowScales, probeOffsets, panelCount, dim, scores);
             return;
         }
 
@@ -150,7 +165,13 @@ public static class CompactPanelKernels
                     a = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref probe, d)), TValues.Widen16(ref panel, (nuint)(d * Lanes)), a);
                 }
 
-                (a * scale).StoreUnsafe(ref Unsafe.Add(ref scoreBase, ((nint)p * stride) + (b * Lanes)));
+                var score = a * scale;
+                if (offset)
+                {
+                    score += Vector512.Create(probeOffsets[p]);
+                }
+
+                score.StoreUnsafe(ref Unsafe.Add(ref scoreBase, ((nint)p * stride) + (b * Lanes)));
             }
         }
     }
@@ -166,7 +187,7 @@ public static class CompactPanelKernels
     /// <summary>Panels widened at a time: 64 rows, 32 KB of float32 at 128-d (the float32 kernel's four-panel block).</summary>
     private const int WidenPanels = 4;
 
-    private static void WidenThenScan<T, TValues>(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<T> panels, ReadOnlySpan<float> rowScales, int panelCount, int dim, Span<float> scores)
+    private static void WidenThenScan<T, TValues>(ReadOnlySpan<float> probes, int probeCount, ReadOnlySpan<T> panels, ReadOnlySpan<float> rowScales, ReadOnlySpan<float> probeOffsets, int panelCount, int dim, Span<float> scores)
         where T : unmanaged
         where TValues : struct, IStoredValues<T>
     {
@@ -201,6 +222,11 @@ public static class CompactPanelKernels
                     else
                     {
                         System.Numerics.Tensors.TensorPrimitives.Multiply(from, rowScales.Slice(b * Lanes, rows), to);
+                    }
+
+                    if (!probeOffsets.IsEmpty)
+                    {
+                        System.Numerics.Tensors.TensorPrimitives.Add(to, probeOffsets[p], to);
                     }
                 }
             }

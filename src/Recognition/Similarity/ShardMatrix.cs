@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace FaceGrains.Recognition.Similarity;
 
 /// <summary>
@@ -9,11 +11,18 @@ namespace FaceGrains.Recognition.Similarity;
 /// and the amortised cost of a change is a constant number of row copies. Score buffers are kept between searches.
 /// Not thread-safe: one writer or one search at a time (a shard grain is not reentrant). With a compact
 /// <see cref="ShardPrecision"/> the rows are kept as bfloat16 or int8 (<see cref="CompactPanelKernels"/>) and read back
-/// rounded; probes stay float32.
+/// rounded; probes stay float32. What is rounded is each row's difference from the shard's <see cref="Center"/> (a
+/// probe scores p·center + p·difference): face embeddings share a large common part, so the differences are shorter
+/// than the rows and their rounding error is smaller. The center is the mean of the first
+/// <see cref="CenterRows"/> rows (kept float32 until then), or given (<see cref="FixCenter"/>, e.g. from a snapshot, so a
+/// rebuilt shard rounds its rows exactly as before).
 /// </summary>
 public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardPrecision.Float32)
 {
     private const int MinCompactTombstones = 64;
+
+    /// <summary>Rows a compact matrix keeps in float32 before it fixes its center at their mean and rounds them.</summary>
+    public const int CenterRows = 64;
 
     private readonly Dictionary<string, int> indexById = new(StringComparer.Ordinal);
     private readonly List<string?> names = [];
@@ -25,15 +34,24 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
     private float[] scales = []; // int8: each slot's scale
     private sbyte[] quantScratch = [];
     private float[] compareScratch = [];
+    private float[] residualScratch = [];
+    private float[]? center; // compact precisions: what stored rows are differences from; null until fixed (rows float32 until then)
     private int[] ownerOf = []; // slot → identity index, -1 for a tombstone
     private int slots;
     private float[] rowScores = [];
     private float[] identityScores = [];
     private float[] rowScratch = [];
+    private float[] probeOffsets = [];
 
     public int Dimension { get; } = dimension > 0 ? dimension : throw new ArgumentOutOfRangeException(nameof(dimension));
 
     public ShardPrecision Precision { get; } = precision;
+
+    /// <summary>The vector a compact matrix's stored rows are differences from; empty while not fixed (and always for float32).</summary>
+    public ReadOnlySpan<float> Center => center;
+
+    /// <summary>How rows are stored now: float32 until a compact matrix's center is fixed.</summary>
+    private ShardPrecision Storage => center is null ? ShardPrecision.Float32 : Precision;
 
     public int IdentityCount => indexById.Count;
 
@@ -47,7 +65,7 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
     public int IdentitySlots => names.Count;
 
     /// <summary>Bytes of row storage held, capacity included.</summary>
-    public long BufferBytes => ((long)data.Length * sizeof(float)) + ((long)halves.Length * sizeof(ushort)) + bytes.Length + ((long)scales.Length * sizeof(float));
+    public long BufferBytes => ((long)data.Length * sizeof(float)) + ((long)halves.Length * sizeof(ushort)) + bytes.Length + ((long)scales.Length * sizeof(float)) + ((center?.Length ?? 0) * sizeof(float));
 
     /// <summary>The identity at an index of <see cref="ScoreIdentities"/>' columns, or null for a free index.</summary>
     public string? IdAt(int index) => names[index];
@@ -140,7 +158,74 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
         slotsOf[index] = placed;
         RowCount += count;
         CompactIfWorthIt();
+        if (Precision != ShardPrecision.Float32 && center is null && RowCount >= CenterRows)
+        {
+            FixCenter(MeanOfRows());
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Fixes a compact matrix's center (once) and rounds the rows held so far as differences from it. A rebuilt shard
+    /// passes its snapshot's center before adding the snapshot's rows, which are then stored exactly as before.
+    /// </summary>
+    public void FixCenter(ReadOnlySpan<float> values)
+    {
+        if (Precision == ShardPrecision.Float32)
+        {
+            throw new InvalidOperationException("A float32 matrix stores its rows as they are: it has no center.");
+        }
+
+        if (center is not null)
+        {
+            throw new InvalidOperationException("The center is fixed already.");
+        }
+
+        if (values.Length != Dimension)
+        {
+            throw new ArgumentException($"A center of {values.Length} values is not one row of {Dimension}.", nameof(values));
+        }
+
+        foreach (var v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                throw new ArgumentException("The center has a value that is not finite.", nameof(values));
+            }
+        }
+
+        var rows = data;
+        center = values.ToArray();
+        data = [];
+        ResizeStorage(ownerOf.Length);
+        for (var slot = 0; slot < slots; slot++)
+        {
+            if (ownerOf[slot] >= 0)
+            {
+                var row = Buffer(ref rowScratch, Dimension);
+                PanelKernels.ReadRow(rows, Dimension, slot, row);
+                WriteSlot(slot, row);
+            }
+        }
+    }
+
+    /// <summary>The mean of the live rows (an unnormalised average: the common part the rows are differences from).</summary>
+    private float[] MeanOfRows()
+    {
+        var mean = new float[Dimension];
+        var row = Buffer(ref rowScratch, Dimension);
+        for (var slot = 0; slot < slots; slot++)
+        {
+            if (ownerOf[slot] >= 0)
+            {
+                ReadSlot(slot, row);
+                TensorPrimitives.Add(mean, row, mean);
+            }
+        }
+
+        TensorPrimitives.Divide(mean, RowCount, mean);
+        return mean;
     }
 
     /// <summary>Removes the identity's rows; false when it is not here.</summary>
@@ -170,6 +255,7 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
         halves = [];
         bytes = [];
         scales = [];
+        center = null;
         ownerOf = [];
         rowScores = [];
         identityScores = [];
@@ -256,17 +342,26 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
         var panels = (slots + PanelKernels.Lanes - 1) / PanelKernels.Lanes;
         stride = panels * PanelKernels.Lanes;
         var scores = Buffer(ref rowScores, probeCount * stride);
-        switch (Precision)
+        if (Storage == ShardPrecision.Float32)
         {
-            case ShardPrecision.BFloat16:
-                CompactPanelKernels.ScoreBFloat16(probes, probeCount, halves, panels, Dimension, scores);
-                break;
-            case ShardPrecision.Int8:
-                CompactPanelKernels.ScoreInt8(probes, probeCount, bytes, scales, panels, Dimension, scores);
-                break;
-            default:
-                PanelKernels.Score(probes, probeCount, data, panels, Dimension, scores);
-                break;
+            PanelKernels.Score(probes, probeCount, data, panels, Dimension, scores);
+            return scores;
+        }
+
+        // The stored rows are differences from the center: each probe's score against the center is added to them.
+        var common = Buffer(ref probeOffsets, probeCount);
+        for (var p = 0; p < probeCount; p++)
+        {
+            common[p] = VectorMath.Dot(probes.Slice(p * Dimension, Dimension), center);
+        }
+
+        if (Storage == ShardPrecision.BFloat16)
+        {
+            CompactPanelKernels.ScoreBFloat16(probes, probeCount, halves, panels, Dimension, scores, common);
+        }
+        else
+        {
+            CompactPanelKernels.ScoreInt8(probes, probeCount, bytes, scales, panels, Dimension, scores, common);
         }
 
         return scores;
@@ -309,30 +404,39 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
     /// <summary>What the row would read back as once stored (itself in float32; rounded otherwise), in a scratch buffer.</summary>
     private ReadOnlySpan<float> Stored(ReadOnlySpan<float> values)
     {
-        if (Precision == ShardPrecision.Float32)
+        if (Storage == ShardPrecision.Float32)
         {
             return values;
         }
 
+        var residual = Residual(values);
         var rounded = Buffer(ref compareScratch, Dimension);
-        if (Precision == ShardPrecision.BFloat16)
+        if (Storage == ShardPrecision.BFloat16)
         {
             for (var d = 0; d < Dimension; d++)
             {
-                rounded[d] = CompactPanelKernels.FromBFloat16(CompactPanelKernels.ToBFloat16(values[d]));
+                rounded[d] = CompactPanelKernels.FromBFloat16(CompactPanelKernels.ToBFloat16(residual[d])) + center![d];
             }
         }
         else
         {
             var q = Quantized();
-            var scale = CompactPanelKernels.QuantizeInt8(values, q);
+            var scale = CompactPanelKernels.QuantizeInt8(residual, q);
             for (var d = 0; d < Dimension; d++)
             {
-                rounded[d] = q[d] * scale;
+                rounded[d] = (q[d] * scale) + center![d];
             }
         }
 
         return rounded;
+    }
+
+    /// <summary>The row's difference from the center, in a scratch buffer.</summary>
+    private ReadOnlySpan<float> Residual(ReadOnlySpan<float> values)
+    {
+        var residual = Buffer(ref residualScratch, Dimension);
+        TensorPrimitives.Subtract(values, center, residual);
+        return residual;
     }
 
     private Span<sbyte> Quantized()
@@ -349,18 +453,19 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
 
     private void WriteSlot(int slot, ReadOnlySpan<float> values)
     {
-        switch (Precision)
+        switch (Storage)
         {
             case ShardPrecision.BFloat16:
+                var difference = Residual(values);
                 for (var d = 0; d < Dimension; d++)
                 {
-                    halves[At(Dimension, slot, d)] = CompactPanelKernels.ToBFloat16(values[d]);
+                    halves[At(Dimension, slot, d)] = CompactPanelKernels.ToBFloat16(difference[d]);
                 }
 
                 break;
             case ShardPrecision.Int8:
                 var q = Quantized();
-                scales[slot] = CompactPanelKernels.QuantizeInt8(values, q);
+                scales[slot] = CompactPanelKernels.QuantizeInt8(Residual(values), q);
                 for (var d = 0; d < Dimension; d++)
                 {
                     bytes[At(Dimension, slot, d)] = q[d];
@@ -375,12 +480,12 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
 
     private void ReadSlot(int slot, Span<float> into)
     {
-        switch (Precision)
+        switch (Storage)
         {
             case ShardPrecision.BFloat16:
                 for (var d = 0; d < Dimension; d++)
                 {
-                    into[d] = CompactPanelKernels.FromBFloat16(halves[At(Dimension, slot, d)]);
+                    into[d] = CompactPanelKernels.FromBFloat16(halves[At(Dimension, slot, d)]) + center![d];
                 }
 
                 break;
@@ -388,7 +493,7 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
                 var scale = scales[slot];
                 for (var d = 0; d < Dimension; d++)
                 {
-                    into[d] = bytes[At(Dimension, slot, d)] * scale;
+                    into[d] = (bytes[At(Dimension, slot, d)] * scale) + center![d];
                 }
 
                 break;
@@ -401,7 +506,7 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
     /// <summary>Copies a stored row as stored (no second rounding).</summary>
     private void MoveSlot(int from, int to)
     {
-        switch (Precision)
+        switch (Storage)
         {
             case ShardPrecision.BFloat16:
                 for (var d = 0; d < Dimension; d++)
@@ -452,7 +557,14 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
 
         var capacity = Math.Max(needed, Math.Max(PanelKernels.Lanes, ownerOf.Length * 2));
         capacity = (capacity + PanelKernels.Lanes - 1) / PanelKernels.Lanes * PanelKernels.Lanes; // whole panels
-        switch (Precision)
+        ResizeStorage(capacity);
+        Array.Resize(ref ownerOf, capacity);
+    }
+
+    /// <summary>Row storage of the current form for <paramref name="capacity"/> slots (a whole number of panels).</summary>
+    private void ResizeStorage(int capacity)
+    {
+        switch (Storage)
         {
             case ShardPrecision.BFloat16:
                 Array.Resize(ref halves, capacity * Dimension);
@@ -465,8 +577,6 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
                 Array.Resize(ref data, capacity * Dimension);
                 break;
         }
-
-        Array.Resize(ref ownerOf, capacity);
     }
 
     private static Span<float> Buffer(ref float[] buffer, int length)

@@ -17,18 +17,41 @@ public sealed class ShardMatrixTests
         var random = new Random(7);
         var matrix = new ShardMatrix(Dim, precision);
         var reference = new Dictionary<string, float[]>();
+        var given = new Dictionary<string, float[]>();
         for (var step = 0; step < 3000; step++)
         {
             var id = $"id-{random.Next(300)}";
             if (random.NextDouble() < 0.25)
             {
+                given.Remove(id);
                 Assert.Equal(reference.Remove(id), matrix.Remove(id));
             }
             else
             {
                 var rows = Rows(random, random.NextDouble() < 0.7 ? 1 : random.Next(2, 5));
+                var centered = matrix.Center.Length > 0;
                 matrix.Upsert(id, rows);
-                reference[id] = Rounded(rows, precision); // what the shard keeps: the scores must be exact on these
+                given[id] = rows;
+                if (!centered && matrix.Center.Length > 0)
+                {
+                    // A compact matrix fixes its center at the mean of the rows it holds once it has enough of them,
+                    // and rounds every row held as its difference from the center from then on.
+                    Assert.Equal(precision, matrix.Precision);
+                    Assert.True(matrix.RowCount >= ShardMatrix.CenterRows);
+                    var all = given.Values.SelectMany(r => r.Chunk(Dim)).ToList();
+                    Assert.Equal(matrix.RowCount, all.Count);
+                    for (var d = 0; d < Dim; d++)
+                    {
+                        Assert.Equal(all.Average(r => r[d]), matrix.Center[d], 1e-5f);
+                    }
+
+                    foreach (var (held, heldRows) in given)
+                    {
+                        reference[held] = Rounded(heldRows, precision, matrix.Center);
+                    }
+                }
+
+                reference[id] = Rounded(rows, precision, matrix.Center); // what the shard keeps: the scores must be exact on these
                 Assert.Equal(reference[id], matrix.RowsOf(id));
             }
 
@@ -38,6 +61,7 @@ public sealed class ShardMatrixTests
             }
         }
 
+        Assert.Equal(precision == ShardPrecision.Float32 ? 0 : Dim, matrix.Center.Length);
         Assert.Equal(reference.Count, matrix.IdentityCount);
         Assert.Equal(reference.Values.Sum(r => r.Length / Dim), matrix.RowCount);
         // Tombstones never pile up past a quarter of the buffer (plus the compaction's minimum batch).
@@ -184,7 +208,7 @@ public sealed class ShardMatrixTests
     }
 
     [Theory]
-    [InlineData(ShardPrecision.BFloat16, 2.0, 0.004)]
+    [InlineData(ShardPrecision.BFloat16, 1.99, 0.004)] // 2× less a row, and the center's 512 bytes
     [InlineData(ShardPrecision.Int8, 3.8, 0.012)]
     public void Compact_rows_take_less_memory_and_score_close_to_float32(ShardPrecision precision, double smallerBy, double worstError)
     {
@@ -203,7 +227,7 @@ public sealed class ShardMatrixTests
         }
 
         Assert.True((double)exact.BufferBytes / compact.BufferBytes >= smallerBy, $"{exact.BufferBytes} / {compact.BufferBytes}");
-        Assert.Equal(exact.BufferBytes / (4 * dim) * precision.BytesPerRow(dim), compact.BufferBytes); // same capacity, fewer bytes a row
+        Assert.Equal((exact.BufferBytes / (4 * dim) * precision.BytesPerRow(dim)) + (4 * dim), compact.BufferBytes); // same capacity, fewer bytes a row, and the center
         var probes = rows.Take(8).SelectMany(r => r).ToArray();
         var a = exact.ScoreIdentities(probes, 8).ToArray();
         var b = compact.ScoreIdentities(probes, 8).ToArray();
@@ -213,26 +237,117 @@ public sealed class ShardMatrixTests
         Assert.False(compact.Upsert("id-3", rows[3]));
     }
 
-    private static float[] Rounded(float[] rows, ShardPrecision precision)
+    [Theory]
+    [InlineData(ShardPrecision.BFloat16)]
+    [InlineData(ShardPrecision.Int8)]
+    public void Rows_sharing_a_common_part_are_rounded_as_differences_from_the_center_with_a_smaller_error(ShardPrecision precision)
+    {
+        // Face embeddings of one model share a large common part (dlib's strangers score about 0.9 against each
+        // other); here every row is a common direction plus a shorter random part, normalised.
+        const int dim = 128;
+        var random = new Random(5);
+        var common = RandomUnit(random, dim);
+        var compact = new ShardMatrix(dim, precision);
+        var rows = new List<float[]>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var own = RandomUnit(random, dim);
+            var row = common.Zip(own, (c, o) => (0.9f * c) + (0.4f * o)).ToArray();
+            var norm = MathF.Sqrt(VectorMath.Dot(row, row));
+            rows.Add(row.Select(v => v / norm).ToArray());
+            compact.Upsert($"id-{i}", rows[^1]);
+        }
+
+        var probes = rows.Skip(500).Take(16).ToArray();
+        var scores = compact.ScoreIdentities(probes.SelectMany(p => p).ToArray(), probes.Length).ToArray();
+        var centered = 0.0;
+        var plain = 0.0;
+        for (var p = 0; p < probes.Length; p++)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var exact = VectorMath.Dot(probes[p], rows[i]);
+                centered = Math.Max(centered, Math.Abs(scores[(p * compact.IdentitySlots) + compact.IndexOf($"id-{i}")] - exact));
+                // What rounding the row itself (no center) would give.
+                var alone = Rounded(rows[i], precision, new float[dim], dim);
+                plain = Math.Max(plain, Math.Abs(VectorMath.Dot(probes[p], alone) - exact));
+            }
+        }
+
+        Assert.InRange(centered, 1e-7, plain / 2); // still rounded, but at most half the error of rounding the rows themselves
+    }
+
+    [Theory]
+    [InlineData(ShardPrecision.BFloat16)]
+    [InlineData(ShardPrecision.Int8)]
+    public void A_matrix_given_the_center_and_rows_read_from_another_stores_the_same_bits(ShardPrecision precision)
+    {
+        // What a shard rebuilt from its snapshot does: the snapshot's center first, then the rows read back.
+        var random = new Random(13);
+        var first = new ShardMatrix(Dim, precision);
+        for (var i = 0; i < 300; i++)
+        {
+            first.Upsert($"id-{i}", Rows(random, 1 + (i % 3)));
+        }
+
+        var second = new ShardMatrix(Dim, precision);
+        second.FixCenter(first.Center);
+        foreach (var id in first.Ids)
+        {
+            second.Upsert(id, first.RowsOf(id));
+        }
+
+        foreach (var id in first.Ids)
+        {
+            Assert.Equal(first.RowsOf(id), second.RowsOf(id));
+            Assert.False(second.Upsert(id, first.RowsOf(id))); // nothing changes when pushed again
+        }
+
+        Assert.Equal(first.Center.ToArray(), second.Center.ToArray());
+        Assert.Throws<InvalidOperationException>(() => second.FixCenter(first.Center));
+        Assert.Throws<InvalidOperationException>(() => new ShardMatrix(Dim).FixCenter(first.Center));
+        Assert.Throws<ArgumentException>(() => new ShardMatrix(Dim, precision).FixCenter(new float[Dim - 1]));
+    }
+
+    private static float[] RandomUnit(Random random, int dim)
+    {
+        var row = Enumerable.Range(0, dim).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        var norm = MathF.Sqrt(VectorMath.Dot(row, row));
+        return row.Select(v => v / norm).ToArray();
+    }
+
+    /// <summary>The rows as a compact matrix keeps them: exact until its center is fixed, then each row's difference from the center rounded.</summary>
+    private static float[] Rounded(float[] rows, ShardPrecision precision, ReadOnlySpan<float> center, int dim = Dim)
     {
         var rounded = (float[])rows.Clone();
-        for (var r = 0; r < rows.Length / Dim; r++)
+        if (center.Length == 0)
         {
-            var row = rounded.AsSpan(r * Dim, Dim);
+            return rounded;
+        }
+
+        for (var r = 0; r < rows.Length / dim; r++)
+        {
+            var row = rounded.AsSpan(r * dim, dim);
+            var difference = new float[dim];
+            for (var d = 0; d < dim; d++)
+            {
+                difference[d] = row[d] - center[d];
+            }
+
             if (precision == ShardPrecision.BFloat16)
             {
-                for (var d = 0; d < Dim; d++)
+                for (var d = 0; d < dim; d++)
                 {
-                    row[d] = CompactPanelKernels.FromBFloat16(CompactPanelKernels.ToBFloat16(row[d]));
+                    row[d] = CompactPanelKernels.FromBFloat16(CompactPanelKernels.ToBFloat16(difference[d])) + center[d];
                 }
             }
             else if (precision == ShardPrecision.Int8)
             {
-                var q = new sbyte[Dim];
-                var scale = CompactPanelKernels.QuantizeInt8(row, q);
-                for (var d = 0; d < Dim; d++)
+                var q = new sbyte[dim];
+                var scale = CompactPanelKernels.QuantizeInt8(difference, q);
+                for (var d = 0; d < dim; d++)
                 {
-                    row[d] = q[d] * scale;
+                    row[d] = (q[d] * scale) + center[d];
                 }
             }
         }
