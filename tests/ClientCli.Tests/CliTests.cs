@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FaceGrains.Recognition.Importers;
+using FaceGrains.Recognition.Similarity;
 using FaceGrains.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
@@ -182,7 +183,7 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     }
 
     [RequiresModelFact("orl")]
-    public void Eval_openset_at_a_compact_shard_precision_says_so_and_costs_little()
+    public void Eval_openset_at_a_compact_shard_precision_says_so_and_keeps_a_small_gallery_exact()
     {
         string[] common = ["eval", "openset", "--data", SharedData.PathOf("orl"), "--enroll-per-identity", "3", "--min-images", "10", "--aligned", "--json", "--plots", Path.Combine(temp, "plots"), "--home", ModelHome(), "--face-cache", Path.Combine(temp, "prepared-faces")];
         JsonObject Eval(string precision)
@@ -196,9 +197,14 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
         var int8 = Eval("int8");
         Assert.Equal(("float32", 512), (exact["shard_precision"]!.GetValue<string>(), exact["bytes_per_identity"]!.GetValue<int>()));
         Assert.Equal(("int8", 132), (int8["shard_precision"]!.GetValue<string>(), int8["bytes_per_identity"]!.GetValue<int>()));
-        Assert.InRange(Math.Abs(exact["rank1"]!.GetValue<double>() - int8["rank1"]!.GetValue<double>()), 0, 0.01);
-        // Rounded rows move the thresholds a little, never not at all.
-        Assert.NotEqual(exact["threshold_at_fpir_1e-2"]!.ToJsonString(), int8["threshold_at_fpir_1e-2"]!.ToJsonString());
+        // ORL's 30 known identities are fewer rows than a compact matrix keeps exact before it fixes its center
+        // (ShardMatrix.CenterRows): nothing is rounded yet, so every figure is float32's and the score error is zero.
+        Assert.True(30 < ShardMatrix.CenterRows);
+        Assert.Equal(30, int8["known_identities"]!.GetValue<int>());
+        Assert.Equal(exact["rank1"]!.GetValue<double>(), int8["rank1"]!.GetValue<double>());
+        Assert.Equal(exact["threshold_at_fpir_1e-2"]!.ToJsonString(), int8["threshold_at_fpir_1e-2"]!.ToJsonString());
+        Assert.Equal(0, int8["top_score_error_max"]!.GetValue<double>());
+        Assert.Null(exact["top_score_error_max"]);
 
         var (bad, _, error) = Run([.. common, "--shard-precision", "int4"]);
         Assert.NotEqual(0, bad);

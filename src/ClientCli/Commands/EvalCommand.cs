@@ -259,6 +259,8 @@ public static class EvalCommand
                 ["aligned"] = parse.GetValue(CliOptions.Aligned),
                 ["shard_precision"] = shardPrecision.Name(),
                 ["bytes_per_identity"] = shardPrecision.BytesPerRow(embedder.EmbeddingSize),
+                ["top_score_error_mean"] = report.CompactScoreError?.Mean,
+                ["top_score_error_max"] = report.CompactScoreError?.Max,
                 ["rejected_images"] = report.RejectedImages.Count,
                 ["rank1"] = metrics.Rank1,
                 ["known_identities"] = report.KnownIdentities,

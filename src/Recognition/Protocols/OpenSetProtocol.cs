@@ -59,8 +59,24 @@ public static class OpenSetProtocol
             shard.Upsert(galleryIds[i], matrix.AsSpan(i * dim, dim));
         }
 
-        IReadOnlyList<IdentificationCandidate> Search(string probe) =>
-            shard.Search(embeddings.Row(row[probe]), 1, CandidateCount)[0].Select(c => new IdentificationCandidate(c.Id, c.Score)).ToList();
+        // A compact matrix is compared with the exact one on every search's best score (what the threshold decides on).
+        var exact = precision == ShardPrecision.Float32 ? null : new ShardMatrix(dim);
+        for (var i = 0; exact is not null && i < galleryIds.Count; i++)
+        {
+            exact.Upsert(galleryIds[i], matrix.AsSpan(i * dim, dim));
+        }
+
+        var topScoreErrors = new List<double>();
+        IReadOnlyList<IdentificationCandidate> Search(string probe)
+        {
+            var found = shard.Search(embeddings.Row(row[probe]), 1, CandidateCount)[0];
+            if (exact is not null)
+            {
+                topScoreErrors.Add(Math.Abs(found[0].Score - exact.Search(embeddings.Row(row[probe]), 1, 1)[0][0].Score));
+            }
+
+            return found.Select(c => new IdentificationCandidate(c.Id, c.Score)).ToList();
+        }
 
         var enrolledIds = galleryIds.ToHashSet(StringComparer.Ordinal);
         var mated = split.Known
@@ -77,6 +93,7 @@ public static class OpenSetProtocol
             embeddings.Rejected.ToDictionary(kv => paths[kv.Key], kv => kv.Value),
             mated,
             nonMated,
-            Calibration.ImpostorCalibration.GalleryHistogram(enrolledFaces.ToArray(), enrolledOwners, matrix, dim));
+            Calibration.ImpostorCalibration.GalleryHistogram(enrolledFaces.ToArray(), enrolledOwners, matrix, dim),
+            topScoreErrors.Count == 0 ? null : new TopScoreError(topScoreErrors.Average(), topScoreErrors.Max()));
     }
 }

@@ -167,7 +167,7 @@ public static class TrainerCli
                 faces = TrainingRun.OpenDataset(parse.GetValue(data)!).Identities.SelectMany(i => i.ImagePaths.Select(p => (i.Name, p))).ToList();
             }
 
-            var (result, withoutFace) = FrontalProfileEvaluation.Run(version, faces, parse.GetValue(threads), home, parse.GetValue(aligned), parse.GetValue(faceCache));
+            var (result, allPairs, withoutFace) = FrontalProfileEvaluation.Run(version, faces, parse.GetValue(threads), home, parse.GetValue(aligned), parse.GetValue(faceCache));
             var payload = new Dictionary<string, object>
             {
                 ["model"] = version.Id,
@@ -179,8 +179,12 @@ public static class TrainerCli
                 ["impostor_pairs"] = result.ImpostorCount,
                 ["frontal_profile_eer"] = result.Eer,
                 ["auc"] = result.Auc,
+                ["all_pairs_genuine"] = allPairs.GenuineCount,
+                ["all_pairs_impostor"] = allPairs.ImpostorCount,
+                ["all_pairs_eer"] = allPairs.Eer,
+                ["all_pairs_auc"] = allPairs.Auc,
             };
-            Print(parse, payload, $"{version.Manifest.Name} ({version.ShortId}): frontal-vs-profile EER {result.Eer:P2}, AUC {result.Auc:F4} over {result.GenuineCount} genuine / {result.ImpostorCount} impostor pairs", parse.GetValue(Json));
+            Print(parse, payload, $"{version.Manifest.Name} ({version.ShortId}): frontal-vs-profile EER {result.Eer:P2}, AUC {result.Auc:F4} over {result.GenuineCount} genuine / {result.ImpostorCount} impostor pairs; every pair EER {allPairs.Eer:P2}, AUC {allPairs.Auc:F4} over {allPairs.GenuineCount} / {allPairs.ImpostorCount}", parse.GetValue(Json));
             return 0;
         });
         return command;
