@@ -24,7 +24,7 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
     /// <summary>
     /// Rows a compact matrix keeps in float32 before it fixes its center at their mean and rounds them: enough to find
     /// the common part (the mean of n rows misses the true one by about 1/√n of their spread, which lengthens the
-    /// differences by about 3 % at 16), few enough that a shard of a small gallery is rounded too.
+    /// differences by about 1 % at 64); a shard with fewer rows stays exact, and its memory is small anyway.
     /// </summary>
     public const int CenterRows = 64;
 
