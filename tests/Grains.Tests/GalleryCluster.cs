@@ -20,6 +20,7 @@ public abstract class GalleryCluster : IAsyncLifetime
     // In-process silos are built by type; they read this when the cluster deploys (one cluster at a time).
     private static string currentFacesDirectory = "";
     private static int currentRebalanceSeconds = 30;
+    private static string currentShardPrecision = "float32";
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -31,6 +32,9 @@ public abstract class GalleryCluster : IAsyncLifetime
     /// <summary><see cref="GalleryOptions.ShardRebalanceSeconds"/> of the silos.</summary>
     protected virtual int ShardRebalanceSeconds => 30;
 
+    /// <summary><see cref="GalleryOptions.ShardPrecision"/> of the silos.</summary>
+    protected virtual string ShardPrecision => "float32";
+
     public string FacesDirectory { get; } = Path.Combine(Path.GetTempPath(), "facegrains-grains-tests", Guid.NewGuid().ToString("N"), "faces");
 
     public virtual async Task InitializeAsync()
@@ -38,6 +42,7 @@ public abstract class GalleryCluster : IAsyncLifetime
         _ = TestModels.FaceApi;
         currentFacesDirectory = FacesDirectory;
         currentRebalanceSeconds = ShardRebalanceSeconds;
+        currentShardPrecision = ShardPrecision;
         var builder = new TestClusterBuilder((short)InitialSilos);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
@@ -67,6 +72,7 @@ public abstract class GalleryCluster : IAsyncLifetime
                 options.EmbedderIntraOpThreads = 1;
                 options.MaxImageBytes = MaxImageBytes;
                 options.ShardRebalanceSeconds = currentRebalanceSeconds;
+                options.ShardPrecision = currentShardPrecision;
             });
     }
 }
