@@ -6,12 +6,8 @@ using Xunit;
 namespace FaceGrains.Grains.Tests;
 
 /// <summary>One silo to start with, two joining later, int8 shards: every shard moves home through its snapshot.</summary>
-public sealed class GrowingInt8GalleryCluster : GalleryCluster
+public sealed class GrowingInt8GalleryCluster : GrowingGalleryCluster
 {
-    protected override int InitialSilos => 1;
-
-    protected override int ShardRebalanceSeconds => 1;
-
     protected override string ShardPrecision => "int8";
 }
 

@@ -5,7 +5,7 @@ using Xunit;
 namespace FaceGrains.Grains.Tests;
 
 /// <summary>A cluster that starts with one silo; two more join later (shards check their home every second).</summary>
-public sealed class GrowingGalleryCluster : GalleryCluster
+public class GrowingGalleryCluster : GalleryCluster
 {
     protected override int InitialSilos => 1;
 
