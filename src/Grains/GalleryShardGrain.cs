@@ -234,7 +234,7 @@ public sealed class GalleryShardGrain(IOptions<GalleryOptions> options, GalleryM
     private ShardMatrix NewMatrix(int dimension, float[]? center = null)
     {
         var made = new ShardMatrix(dimension, ShardPrecisions.Parse(options.ShardPrecision));
-        if (made.Precision != ShardPrecision.Float32 && center is { Length: > 0 } && center.Length == dimension)
+        if (made.Precision != ShardPrecision.Float32 && center is { Length: > 0 }) // a snapshot's center has the snapshot's dimension (checked as it is read)
         {
             made.FixCenter(center);
         }
