@@ -52,18 +52,14 @@ public static class OpenSetProtocol
             galleryIds.Add(identity);
         }
 
+        // The gallery's shard; with a compact precision an exact one beside it, to compare every search's best score (what the threshold decides on).
         var matrix = gallery.ToArray();
         var shard = new ShardMatrix(dim, precision);
+        var exact = precision == ShardPrecision.Float32 ? null : new ShardMatrix(dim);
         for (var i = 0; i < galleryIds.Count; i++)
         {
             shard.Upsert(galleryIds[i], matrix.AsSpan(i * dim, dim));
-        }
-
-        // A compact matrix is compared with the exact one on every search's best score (what the threshold decides on).
-        var exact = precision == ShardPrecision.Float32 ? null : new ShardMatrix(dim);
-        for (var i = 0; exact is not null && i < galleryIds.Count; i++)
-        {
-            exact.Upsert(galleryIds[i], matrix.AsSpan(i * dim, dim));
+            exact?.Upsert(galleryIds[i], matrix.AsSpan(i * dim, dim));
         }
 
         var topScoreErrors = new List<double>();

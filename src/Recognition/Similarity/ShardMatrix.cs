@@ -203,11 +203,11 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
         center = values.ToArray();
         data = [];
         ResizeStorage(ownerOf.Length);
+        var row = Buffer(ref rowScratch, Dimension);
         for (var slot = 0; slot < slots; slot++)
         {
             if (ownerOf[slot] >= 0)
             {
-                var row = Buffer(ref rowScratch, Dimension);
                 PanelKernels.ReadRow(rows, Dimension, slot, row);
                 WriteSlot(slot, row);
             }
