@@ -246,12 +246,12 @@ public sealed class ShardMatrixTests
         // 0.95); here every row is a common direction plus a shorter random part, normalised.
         const int dim = 128;
         var random = new Random(5);
-        var common = RandomUnit(random, dim);
+        var common = Rows(random, 1, dim);
         var compact = new ShardMatrix(dim, precision);
         var rows = new List<float[]>();
         for (var i = 0; i < 1000; i++)
         {
-            var own = RandomUnit(random, dim);
+            var own = Rows(random, 1, dim);
             var row = common.Zip(own, (c, o) => (0.9f * c) + (0.4f * o)).ToArray();
             var norm = MathF.Sqrt(VectorMath.Dot(row, row));
             rows.Add(row.Select(v => v / norm).ToArray());
@@ -309,13 +309,6 @@ public sealed class ShardMatrixTests
         Assert.Throws<ArgumentException>(() => new ShardMatrix(Dim, precision).FixCenter(new float[Dim - 1]));
     }
 
-    private static float[] RandomUnit(Random random, int dim)
-    {
-        var row = Enumerable.Range(0, dim).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
-        var norm = MathF.Sqrt(VectorMath.Dot(row, row));
-        return row.Select(v => v / norm).ToArray();
-    }
-
     /// <summary>The rows as a compact matrix keeps them: exact until its center is fixed, then each row's difference from the center rounded.</summary>
     private static float[] Rounded(float[] rows, ShardPrecision precision, ReadOnlySpan<float> center, int dim = Dim)
     {
@@ -366,19 +359,20 @@ public sealed class ShardMatrixTests
         return best;
     }
 
-    private static float[] Rows(Random random, int count)
+    /// <summary>Random unit rows of <paramref name="dim"/>, one after the other.</summary>
+    private static float[] Rows(Random random, int count, int dim = Dim)
     {
-        var rows = new float[count * Dim];
+        var rows = new float[count * dim];
         for (var r = 0; r < count; r++)
         {
-            var row = rows.AsSpan(r * Dim, Dim);
-            for (var i = 0; i < Dim; i++)
+            var row = rows.AsSpan(r * dim, dim);
+            for (var i = 0; i < dim; i++)
             {
                 row[i] = (float)((random.NextDouble() * 2) - 1);
             }
 
             var norm = MathF.Sqrt(VectorMath.Dot(row, row));
-            for (var i = 0; i < Dim; i++)
+            for (var i = 0; i < dim; i++)
             {
                 row[i] /= norm;
             }
