@@ -11,7 +11,7 @@ namespace FaceGrains.Recognition.Similarity;
 /// and the amortised cost of a change is a constant number of row copies. Score buffers are kept between searches.
 /// Not thread-safe: one writer or one search at a time (a shard grain is not reentrant). With a compact
 /// <see cref="ShardPrecision"/> the rows are kept as bfloat16 or int8 (<see cref="CompactPanelKernels"/>) and read back
-/// rounded; probes stay float32. What is rounded is each row's difference from the shard's <see cref="Center"/> (a
+/// rounded (an int8 scan rounds the probe too, far finer: <see cref="CompactPanelKernels.ProbeLevels"/>). What is rounded is each row's difference from the shard's <see cref="Center"/> (a
 /// probe scores p·center + p·difference): face embeddings share a large common part, so the differences are shorter
 /// than the rows and their rounding error is smaller. The center is the mean of the first
 /// <see cref="CenterRows"/> rows (kept float32 until then), or given (<see cref="FixCenter"/>, e.g. from a snapshot, so a
@@ -47,7 +47,9 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
     private float[] rowScratch = [];
     private float[] probeOffsets = [];
 
-    public int Dimension { get; } = dimension > 0 ? dimension : throw new ArgumentOutOfRangeException(nameof(dimension));
+    public int Dimension { get; } = dimension > 0 && (precision != ShardPrecision.Int8 || dimension <= CompactPanelKernels.MaxInt8Dimension)
+        ? dimension
+        : throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"A shard's rows have 1 to {(precision == ShardPrecision.Int8 ? CompactPanelKernels.MaxInt8Dimension : int.MaxValue)} dimensions ({precision.Name()}).");
 
     public ShardPrecision Precision { get; } = precision;
 
@@ -472,7 +474,7 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
                 scales[slot] = CompactPanelKernels.QuantizeInt8(Residual(values), q);
                 for (var d = 0; d < Dimension; d++)
                 {
-                    bytes[At(Dimension, slot, d)] = q[d];
+                    bytes[CompactPanelKernels.Int8At(Dimension, slot, d)] = q[d];
                 }
 
                 break;
@@ -497,7 +499,7 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
                 var scale = scales[slot];
                 for (var d = 0; d < Dimension; d++)
                 {
-                    into[d] = (bytes[At(Dimension, slot, d)] * scale) + center![d];
+                    into[d] = (bytes[CompactPanelKernels.Int8At(Dimension, slot, d)] * scale) + center![d];
                 }
 
                 break;
@@ -523,7 +525,7 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
                 scales[to] = scales[from];
                 for (var d = 0; d < Dimension; d++)
                 {
-                    bytes[At(Dimension, to, d)] = bytes[At(Dimension, from, d)];
+                    bytes[CompactPanelKernels.Int8At(Dimension, to, d)] = bytes[CompactPanelKernels.Int8At(Dimension, from, d)];
                 }
 
                 break;
@@ -574,7 +576,7 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
                 Array.Resize(ref halves, capacity * Dimension);
                 break;
             case ShardPrecision.Int8:
-                Array.Resize(ref bytes, capacity * Dimension);
+                Array.Resize(ref bytes, capacity * CompactPanelKernels.Int8Width(Dimension));
                 Array.Resize(ref scales, capacity);
                 break;
             default:
