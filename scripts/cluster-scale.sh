@@ -9,6 +9,9 @@
 # seconds from the restart to every silo's /health, and to the first identify answered (`bench gallery --identities 0
 # --enrolled-checks 10`: the enrolled vectors of the first 10 identities must come back as themselves). JSON answers
 # and silo logs under $FACEGRAINS_CLUSTER_RUN (default /tmp/facegrains-cluster); a summary on stdout.
+# SEARCH_CONCURRENCY="64 2 …" (optional): then, for each value, the cluster is restarted again with
+# --FaceGrains:Gallery:SearchConcurrency=<value> and PROBES identify calls are timed on the settled gallery (no identity
+# grain active), so joined and unjoined shard searches are compared on the same rows.
 # FACEGRAINS_HOME: where the cluster takes models/ and detection/ from (as gallery-cluster.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,4 +42,9 @@ echo "whole cluster restarted: stop and start $(echo "$r - $s" | bc) s; from the
 echo "resident memory per silo after the restart: $(rss)"
 for i in $(seq 1 "$silos"); do
   curl -s "http://127.0.0.1:$((${FACEGRAINS_CLUSTER_BASE_HTTP:-5280} + i))/metrics" | grep -E "^facegrains_shard_rebuild_identities_total" | sed "s/^/silo $i: /" || echo "silo $i: no shard rebuilt here"
+done
+for c in ${SEARCH_CONCURRENCY:-}; do
+  FACEGRAINS_CLUSTER_SILO_ARGS="${FACEGRAINS_CLUSTER_SILO_ARGS:-} --FaceGrains:Gallery:SearchConcurrency=$c" scripts/gallery-cluster.sh restart "$silos"
+  "$facegrains" bench gallery --gateway "$gw" --identities 0 --probes "$probes" --json >"$run/scale-search-concurrency-$c.json"
+  echo "restarted with SearchConcurrency $c: $(jq -c '{p50_ms, p99_ms, probes_per_second}' "$run/scale-search-concurrency-$c.json")"
 done
