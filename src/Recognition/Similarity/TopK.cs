@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace FaceGrains.Recognition.Similarity;
 
 /// <summary>
@@ -30,16 +33,24 @@ public static class TopK
             SiftDown(heap, i);
         }
 
-        for (var i = size; i < scores.Length; i++)
+        // A later entry ranks before a root that is a number only with a strictly higher score (on a tie the root's
+        // lower index wins; NaN ranks last), so 16 scores at a time that none beats are passed over with one comparison;
+        // the answer is the same. A NaN root (every number ranks before it) has each entry offered.
+        var next = size;
+        if (Vector512.IsHardwareAccelerated)
         {
-            var candidate = new ScoredIndex(i, scores[i]);
-            if (ScoredIndex.RanksBefore(candidate, heap[0]))
+            ref var first = ref MemoryMarshal.GetReference(scores);
+            for (; next + Vector512<float>.Count <= scores.Length; next += Vector512<float>.Count)
             {
-                heap[0] = candidate;
-                SiftDown(heap, 0);
+                var root = heap[0].Score;
+                if (float.IsNaN(root) || Vector512.GreaterThanAny(Vector512.LoadUnsafe(ref first, (nuint)next), Vector512.Create(root)))
+                {
+                    Offer(heap, scores, next, next + Vector512<float>.Count);
+                }
             }
         }
 
+        Offer(heap, scores, next, scores.Length);
         Array.Sort(heap, CompareBestFirst);
         return heap;
     }
@@ -119,6 +130,20 @@ public static class TopK
         }
 
         return merged;
+    }
+
+    /// <summary>Offers entries [from, to) to the heap: each that ranks before its root replaces it.</summary>
+    private static void Offer(ScoredIndex[] heap, ReadOnlySpan<float> scores, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            var candidate = new ScoredIndex(i, scores[i]);
+            if (ScoredIndex.RanksBefore(candidate, heap[0]))
+            {
+                heap[0] = candidate;
+                SiftDown(heap, 0);
+            }
+        }
     }
 
     private static int CompareBestFirst(ScoredIndex a, ScoredIndex b) =>

@@ -54,6 +54,31 @@ public sealed class TopKTests
         Assert.Equal(expected, TopK.Select(scores, 37));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(37)]
+    public void Select_passes_over_blocks_of_scores_without_changing_the_answer(int k)
+    {
+        // Long runs past the first k (the blocks of 16 the vector path skips), ties, infinities and NaN, also NaN as
+        // the worst kept entry (every number ranks before it, so no block may be skipped then).
+        var random = new Random(k);
+        var scores = Enumerable.Range(0, 5003).Select(i => (i % 97) switch
+        {
+            0 => float.NaN,
+            1 => float.NegativeInfinity,
+            2 => float.PositiveInfinity,
+            _ => MathF.Round((float)random.NextDouble(), 2),
+        }).ToArray();
+        float[] nanFirst = [.. Enumerable.Repeat(float.NaN, 40), .. scores];
+        foreach (var input in new[] { scores, nanFirst })
+        {
+            var expected = input.Select((s, i) => new ScoredIndex(i, s))
+                .OrderBy(x => float.IsNaN(x.Score)).ThenByDescending(x => float.IsNaN(x.Score) ? 0 : x.Score).ThenBy(x => x.Index).Take(k);
+            Assert.Equal(expected, TopK.Select(input, k));
+        }
+    }
+
     [Fact]
     public void SelectBatch_selects_per_row()
     {
