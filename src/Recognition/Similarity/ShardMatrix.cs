@@ -11,10 +11,10 @@ namespace FaceGrains.Recognition.Similarity;
 /// and the amortised cost of a change is a constant number of row copies. Score buffers are kept between searches.
 /// Not thread-safe: one writer or one search at a time (a shard grain is not reentrant). With a compact
 /// <see cref="ShardPrecision"/> the rows are kept as bfloat16 or int8 (<see cref="CompactPanelKernels"/>) and read back
-/// rounded (an int8 scan rounds the probe too, far finer: <see cref="CompactPanelKernels.ProbeLevels"/>). What is rounded is each row's difference from the shard's <see cref="Center"/> (a
-/// probe scores p·center + p·difference): face embeddings share a large common part, so the differences are shorter
-/// than the rows and their rounding error is smaller. The center is the mean of the first
-/// <see cref="CenterRows"/> rows (kept float32 until then), or given (<see cref="FixCenter"/>, e.g. from a snapshot, so a
+/// rounded (an int8 scan rounds the probe too, far finer: <see cref="CompactPanelKernels.ProbeLevels"/>). What is
+/// rounded is each row's difference from the shard's <see cref="Center"/> (a probe scores p·center + p·difference):
+/// face embeddings share a large common part, so the differences are shorter than the rows and their rounding error is
+/// smaller. The center is the mean of the first <see cref="CenterRows"/> rows (kept float32 until then), or given (<see cref="FixCenter"/>, e.g. from a snapshot, so a
 /// rebuilt shard rounds its rows exactly as before).
 /// </summary>
 public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardPrecision.Float32)
@@ -49,7 +49,9 @@ public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardP
 
     public int Dimension { get; } = dimension > 0 && (precision != ShardPrecision.Int8 || dimension <= CompactPanelKernels.MaxInt8Dimension)
         ? dimension
-        : throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"A shard's rows have 1 to {(precision == ShardPrecision.Int8 ? CompactPanelKernels.MaxInt8Dimension : int.MaxValue)} dimensions ({precision.Name()}).");
+        : throw new ArgumentOutOfRangeException(nameof(dimension), dimension, precision == ShardPrecision.Int8
+            ? $"An int8 shard's rows have 1 to {CompactPanelKernels.MaxInt8Dimension} dimensions."
+            : "A shard's rows have at least one dimension.");
 
     public ShardPrecision Precision { get; } = precision;
 
