@@ -78,7 +78,7 @@ public static class CompactPanelKernels
     /// <summary>The row's int8 values and the scale that turns them back into floats (0 for an all-zero row).</summary>
     public static float QuantizeInt8(ReadOnlySpan<float> values, Span<sbyte> into)
     {
-        var max = MaxAbs(values);
+        var max = Math.Abs(TensorPrimitives.MaxMagnitude(values)); // NaN when any value is NaN
         if (!(max > 0) || !float.IsFinite(max))
         {
             into.Clear();
@@ -100,7 +100,7 @@ public static class CompactPanelKernels
     /// </summary>
     public static float QuantizeProbe(ReadOnlySpan<float> values, Span<short> into)
     {
-        var max = MaxAbs(values);
+        var max = Math.Abs(TensorPrimitives.MaxMagnitude(values)); // NaN when any value is NaN
         if (!(max > 0) || !float.IsFinite(max))
         {
             into.Clear();
@@ -501,17 +501,6 @@ public static class CompactPanelKernels
                 output.Store(p, row, sum);
             }
         }
-    }
-
-    private static float MaxAbs(ReadOnlySpan<float> values)
-    {
-        var max = 0f;
-        foreach (var v in values)
-        {
-            max = Math.Max(max, Math.Abs(v));
-        }
-
-        return max;
     }
 
     private static void Check(ReadOnlySpan<float> probes, int probeCount, bool panelsLongEnough, ReadOnlySpan<float> probeOffsets, int panelCount, int dim, Span<float> scores)
