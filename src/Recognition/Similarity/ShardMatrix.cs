@@ -14,8 +14,8 @@ namespace FaceGrains.Recognition.Similarity;
 /// rounded (an int8 scan rounds the probe too, far finer: <see cref="CompactPanelKernels.ProbeLevels"/>). What is
 /// rounded is each row's difference from the shard's <see cref="Center"/> (a probe scores p·center + p·difference):
 /// face embeddings share a large common part, so the differences are shorter than the rows and their rounding error is
-/// smaller. The center is the mean of the first <see cref="CenterRows"/> rows (kept float32 until then), or given (<see cref="FixCenter"/>, e.g. from a snapshot, so a
-/// rebuilt shard rounds its rows exactly as before).
+/// smaller. The center is the mean of the first <see cref="CenterRows"/> rows (kept float32 until then), or given
+/// (<see cref="FixCenter"/>, e.g. from a snapshot, so a rebuilt shard rounds its rows exactly as before).
 /// </summary>
 public sealed class ShardMatrix(int dimension, ShardPrecision precision = ShardPrecision.Float32)
 {
