@@ -17,19 +17,8 @@ public sealed class CompactPanelKernelsTests
         var random = new Random(dim + rows + probeCount);
         var extreme = dim == CompactPanelKernels.MaxInt8Dimension;
         var panels = (rows + 15) / 16;
-        var stored = new sbyte[CompactPanelKernels.Int8Length(panels, dim)];
-        var scales = new float[panels * 16];
-        var quantized = new sbyte[rows][];
-        for (var r = 0; r < rows; r++)
-        {
-            var row = extreme ? Enumerable.Repeat(r % 2 == 0 ? 1f : -1f, dim).ToArray() : Values(random, dim);
-            quantized[r] = new sbyte[dim];
-            scales[r] = CompactPanelKernels.QuantizeInt8(row, quantized[r]);
-            for (var d = 0; d < dim; d++)
-            {
-                stored[CompactPanelKernels.Int8At(dim, r, d)] = quantized[r][d];
-            }
-        }
+        var values = Enumerable.Range(0, rows).Select(r => extreme ? Enumerable.Repeat(r % 2 == 0 ? 1f : -1f, dim).ToArray() : Values(random, dim)).ToArray();
+        var (stored, scales, quantized) = Panels(values, dim);
 
         var probes = extreme ? Enumerable.Repeat(-0.5f, probeCount * dim).ToArray() : Values(random, probeCount * dim);
         var offsets = Values(random, probeCount);
@@ -65,20 +54,15 @@ public sealed class CompactPanelKernelsTests
         const int dim = 128;
         var random = new Random(5);
         var row = Values(random, dim);
-        var q = new sbyte[dim];
-        var rowScale = CompactPanelKernels.QuantizeInt8(row, q);
-        var stored = new sbyte[CompactPanelKernels.Int8Length(1, dim)];
-        for (var d = 0; d < dim; d++)
-        {
-            stored[CompactPanelKernels.Int8At(dim, 0, d)] = q[d];
-        }
+        var (stored, scales, quantized) = Panels([row], dim);
+        var (q, rowScale) = (quantized[0], scales[0]);
 
         double worstProbe = 0, worstRow = 0;
         var scores = new float[16];
         for (var trial = 0; trial < 200; trial++)
         {
             var probe = Values(random, dim);
-            CompactPanelKernels.ScoreInt8(probe, 1, stored, [rowScale, .. new float[15]], 1, dim, scores);
+            CompactPanelKernels.ScoreInt8(probe, 1, stored, scales, 1, dim, scores);
             double roundedRow = 0, exact = 0;
             for (var d = 0; d < dim; d++)
             {
@@ -98,6 +82,26 @@ public sealed class CompactPanelKernelsTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ShardMatrix(CompactPanelKernels.MaxInt8Dimension + 1, ShardPrecision.Int8));
         Assert.Equal(CompactPanelKernels.MaxInt8Dimension + 1, new ShardMatrix(CompactPanelKernels.MaxInt8Dimension + 1).Dimension);
+    }
+
+    /// <summary>The rows rounded to int8 and laid out as a shard keeps them (<see cref="CompactPanelKernels.Int8At"/>), with their scales (one per panel lane) and the rounded values.</summary>
+    private static (sbyte[] Panels, float[] Scales, sbyte[][] Quantized) Panels(float[][] rows, int dim)
+    {
+        var panels = (rows.Length + 15) / 16;
+        var stored = new sbyte[CompactPanelKernels.Int8Length(panels, dim)];
+        var scales = new float[panels * 16];
+        var quantized = new sbyte[rows.Length][];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            quantized[r] = new sbyte[dim];
+            scales[r] = CompactPanelKernels.QuantizeInt8(rows[r], quantized[r]);
+            for (var d = 0; d < dim; d++)
+            {
+                stored[CompactPanelKernels.Int8At(dim, r, d)] = quantized[r][d];
+            }
+        }
+
+        return (stored, scales, quantized);
     }
 
     private static float[] Values(Random random, int count) =>
