@@ -67,8 +67,15 @@ public sealed class GalleryCliTests(ITestOutputHelper output) : IDisposable
         var view = await silo.Grains.GetGrain<IIdentityGrain>("powell").GetAsync();
         Assert.True(JsonNode.DeepEquals(GalleryJson.ToNode(view), JsonNode.Parse(stdout)), stdout);
         Assert.NotNull(JsonNode.Parse(stdout)!["faces"]![0]!["file_name"]);
+
+        // The gallery benchmark's random vectors would join this gallery's own calibration: refused, nothing enrolled.
+        (code, stdout, _) = Run(["bench", "gallery", "--identities", "5", "--probes", "5", "--enrolled-checks", "0", .. at]);
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains("'powell'", JsonNode.Parse(stdout)!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+
         (code, stdout, _) = Run(["gallery", "list", .. at]);
         Assert.Equal(0, code);
+        Assert.Single(JsonNode.Parse(stdout)!["identities"]!.AsArray());
         var listed = JsonNode.Parse(stdout)!["identities"]!.AsArray().Single(i => i!["id"]!.GetValue<string>() == "powell")!;
         Assert.Equal(2, listed["face_count"]!.GetValue<int>());
         Assert.Null(listed["faces"]);

@@ -49,6 +49,14 @@ public static class GalleryBenchCommand
 
             var enrolSeconds = 0.0;
             var enrolRetries = 0;
+            if (n > 0 && await FirstForeignIdentityAsync(grains.GetGrain<IGalleryGrain>(0), parse.GetValue(prefix)!) is { } foreign)
+            {
+                throw new InvalidOperationException(
+                    $"The gallery already holds '{foreign}', which is not one of this benchmark's identities (prefix '{parse.GetValue(prefix)}'): "
+                    + "random vectors enrolled beside real people would become part of the gallery's own impostor calibration and lower its threshold "
+                    + "until strangers are accepted. Run bench gallery against a gallery of its own (a fresh home or cluster), or with --identities 0 to time this gallery as it is.");
+            }
+
             if (n > 0)
             {
                 var clock = Stopwatch.StartNew();
@@ -335,6 +343,24 @@ public static class GalleryBenchCommand
     private static bool IsRetriable(Exception e) =>
         e is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or OrleansException
         || e.InnerException is { } inner && IsRetriable(inner);
+
+    /// <summary>The first identity of the gallery (in id order) that is not one of this benchmark's (<paramref name="prefix"/>), or null.</summary>
+    private static async Task<string?> FirstForeignIdentityAsync(IGalleryGrain gallery, string prefix)
+    {
+        string? after = null;
+        do
+        {
+            var page = await gallery.ListIdentitiesAsync(new IdentityPageRequest(after, IdentityPageRequest.MaxLimit, null));
+            if (page.Identities.FirstOrDefault(i => !i.Id.StartsWith(prefix, StringComparison.Ordinal)) is { } foreign)
+            {
+                return foreign.Id;
+            }
+
+            after = page.NextCursor;
+        }
+        while (after is not null);
+        return null;
+    }
 
     private static float[] UnitVector(Random random, int dim)
     {
