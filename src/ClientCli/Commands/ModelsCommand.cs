@@ -20,6 +20,7 @@ public static class ModelsCommand
         command.Subcommands.Add(ModelImportCommand.Create());
         command.Subcommands.Add(Calibrate());
         command.Subcommands.Add(Derive());
+        command.Subcommands.Add(QuantizeFaceApi());
         foreach (var swap in ModelSwapCommands.Create())
         {
             command.Subcommands.Add(swap);
@@ -119,6 +120,61 @@ public static class ModelsCommand
 
             var derived = CliModels.Store(parse).Derive(source, recipe, parse.GetValue(name), recipe.Describe());
             output.Result(Describe(derived), console => console.MarkupLine(Markup.Escape($"{derived.Id}: {derived.Manifest.Preprocessing.Describe()} (uncalibrated: run `facegrains models calibrate --model {derived.ShortId} --data <folder per person>`)")));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command QuantizeFaceApi()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "Folder-per-person photos to measure the activation ranges on (the largest face of each, prepared by the served recipe).", Required = true };
+        var images = new Option<int>("--images") { Description = "How many photos, taken evenly over the set.", DefaultValueFactory = _ => 512 };
+        var percentile = new Option<double>("--percentile") { Description = "Share of each activation's values its range keeps (the rest saturate); 100 keeps them all.", DefaultValueFactory = _ => FaceApiInt8.DefaultPercentile };
+        var command = new Command("quantize-faceapi", "Measure the default model's activation ranges on your photos and publish an int8 build with them as a new model version (`models import faceapi-int8` builds with the ranges the project measured).")
+        {
+            data, images, percentile,
+        };
+        command.SetAction(parse =>
+        {
+            var output = new CommandOutput(parse.GetValue(CliOptions.Json));
+            var store = CliModels.Store(parse);
+            var home = CliModels.Home(parse);
+            var source = FaceApiImporter.EnsureImported(store, home.CacheDirectory, output.Log);
+            var folder = parse.GetValue(data)!.FullName;
+            IReadOnlyList<float[]> inputs;
+            int skipped;
+            using (var preparer = CliModels.Preparer(parse, source, output))
+            {
+                inputs = FaceApiInt8.PrepareInputs(preparer, folder, parse.GetValue(images), out skipped);
+            }
+
+            var p = parse.GetValue(percentile);
+            output.Log($"measuring activation ranges on {inputs.Count} faces ({skipped} photos passed over)");
+            var weights = FaceApiImporter.ReadWeights(home.CacheDirectory, output.Log, out _);
+            var ranges = FaceApiInt8.MeasureRanges(weights, inputs, p);
+            var described = $"{inputs.Count} photos of {Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar))}, largest face by the served recipe, {p.ToString(System.Globalization.CultureInfo.InvariantCulture)}th percentile";
+            var version = FaceApiInt8.Publish(store, home.CacheDirectory, ranges, described, output.Log);
+
+            // How close the build is to float32, on other photos of the same set (between the measured ones).
+            IReadOnlyList<float[]> others;
+            using (var preparer = CliModels.Preparer(parse, source, output))
+            {
+                others = FaceApiInt8.PrepareInputs(preparer, folder, parse.GetValue(images), out _, offset: 0.5);
+            }
+
+            var embedderOptions = new EmbedderOptions { MaxBatchSize = 1 };
+            using var float32 = new FaceEmbedder(source, embedderOptions);
+            using var int8 = new FaceEmbedder(version, embedderOptions);
+            var (mean, min) = FaceApiInt8.Agreement(float32, int8, others);
+            var result = Describe(version);
+            result["faces"] = inputs.Count;
+            result["photos_passed_over"] = skipped;
+            result["percentile"] = p;
+            result["agreement_faces"] = others.Count;
+            result["cosine_to_float32_mean"] = mean;
+            result["cosine_to_float32_min"] = min;
+            result["ranges"] = new JsonArray(ranges.Select(r => (JsonNode)new JsonArray(r.Low, r.High)).ToArray());
+            output.Result(result, console => console.MarkupLine(Markup.Escape($"{version.Id}: int8 build, ranges measured on {described}; cosine to float32 on {others.Count} other faces: mean {mean:F5}, min {min:F5}")));
             return 0;
         });
         return command;

