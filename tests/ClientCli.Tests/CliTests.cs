@@ -45,6 +45,32 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
 
     private static float[] Floats(JsonNode? array) => array!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
 
+    [RequiresModelFact("lfw")]
+    public void Models_quantize_faceapi_measures_ranges_on_photos_and_publishes_an_int8_build_close_to_float32()
+    {
+        var (code, stdout, stderr) = Run("models", "quantize-faceapi", "--data", SharedData.PathOf("lfw"), "--images", "12", "--percentile", "100", "--json", "--home", ModelHome());
+
+        Assert.True(code == 0, stderr);
+        var json = JsonNode.Parse(stdout)!;
+        Assert.Equal(FaceApiInt8.MeasuredModelName, json["name"]!.GetValue<string>());
+        Assert.NotEqual(TestModels.FaceApi.Id, json["id"]!.GetValue<string>());
+        Assert.Equal(TestModels.FaceApi.Manifest.Preprocessing.Fingerprint(), json["recipe_sha256"]!.GetValue<string>());
+        Assert.Equal(12, json["faces"]!.GetValue<int>() + json["photos_passed_over"]!.GetValue<int>());
+        Assert.Equal(FaceApiInt8.Ranges.Count, json["ranges"]!.AsArray().Count);
+        Assert.True(json["cosine_to_float32_mean"]!.GetValue<double>() >= 0.99, stdout);
+
+        // The build embeds like any version.
+        (code, stdout, _) = Run("embed", SharedData.PathOf("bbt", "reference", "face1.png"), "--aligned", "--model", json["id"]!.GetValue<string>(), "--json", "--home", ModelHome());
+        Assert.Equal(0, code);
+        Assert.Equal(128, JsonNode.Parse(stdout)!["embedding"]!.AsArray().Count);
+
+        // A folder with no photos is refused with a clear error.
+        var empty = Directory.CreateDirectory(Path.Combine(temp, "no-photos", "someone")).Parent!.FullName;
+        (code, _, stderr) = Run("models", "quantize-faceapi", "--data", empty, "--images", "4", "--home", ModelHome());
+        Assert.NotEqual(0, code);
+        output.WriteLine(stderr);
+    }
+
     [RequiresModelFact("bbt/reference")]
     public void Embed_of_face_api_js_input_gives_the_raw_descriptor_face_api_js_gives()
     {

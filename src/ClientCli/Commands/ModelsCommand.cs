@@ -153,7 +153,7 @@ public static class ModelsCommand
             var weights = FaceApiImporter.ReadWeights(home.CacheDirectory, output.Log, out _);
             var ranges = FaceApiInt8.MeasureRanges(weights, inputs, p);
             var described = $"{inputs.Count} photos of {Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar))}, largest face by the served recipe, {p.ToString(System.Globalization.CultureInfo.InvariantCulture)}th percentile";
-            var version = FaceApiInt8.Publish(store, home.CacheDirectory, ranges, described, output.Log);
+            var version = FaceApiInt8.Publish(store, home.CacheDirectory, ranges, described, output.Log, FaceApiInt8.MeasuredModelName);
 
             // How close the build is to float32, on other photos of the same set (between the measured ones).
             IReadOnlyList<float[]> others;

@@ -18,6 +18,9 @@ public static class FaceApiInt8
 {
     public const string ModelName = "dlib-resnet-faceapi-int8";
 
+    /// <summary>The name of builds with ranges measured on a user's photos (<c>models quantize-faceapi</c>), so they are never taken for the import.</summary>
+    public const string MeasuredModelName = "dlib-resnet-faceapi-int8-measured";
+
     /// <summary>Share of each activation's values its range keeps by default (the rest saturate): see docs/BENCHMARKS.md "An int8 embedder".</summary>
     public const double DefaultPercentile = 99.999;
 
@@ -50,17 +53,17 @@ public static class FaceApiInt8
     public const string RangesSource = "503 faces of 512 CFP-train photos, largest face by the served recipe, 99.999th percentile";
 
     public static ModelVersion Import(ModelStore store, string cacheDirectory, Action<string>? log = null) =>
-        Publish(store, cacheDirectory, Ranges, RangesSource, log);
+        Publish(store, cacheDirectory, Ranges, RangesSource, log, ModelName);
 
     /// <summary>Builds the int8 graph with <paramref name="ranges"/> and publishes it (with its shipped calibration when the project ships one for exactly this build).</summary>
-    public static ModelVersion Publish(ModelStore store, string cacheDirectory, IReadOnlyList<ActivationRange> ranges, string rangesSource, Action<string>? log = null)
+    public static ModelVersion Publish(ModelStore store, string cacheDirectory, IReadOnlyList<ActivationRange> ranges, string rangesSource, Action<string>? log = null, string name = ModelName)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(ranges);
         var weights = FaceApiImporter.ReadWeights(cacheDirectory, log, out var weightsSha256);
         log?.Invoke($"read {weights.Count} tensors; building the int8 ONNX graph");
         var onnx = FaceRecognitionNetGraph.Build(weights, ranges);
-        var version = store.Publish(onnx, FaceApiImporter.CreateManifest(weightsSha256, ModelName,
+        var version = store.Publish(onnx, FaceApiImporter.CreateManifest(weightsSha256, name,
             $"int8 (ONNX QDQ): weights per output channel, activations uint8 over ranges measured on {rangesSource}."));
         ShippedCalibrations.Install(store, version, log);
         return version;
