@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using FaceGrains.Recognition.Calibration;
 using FaceGrains.Recognition.Detection;
 using FaceGrains.Recognition.Images;
@@ -95,11 +96,8 @@ public static class FaceApiInt8
         var high = Enumerable.Repeat(float.NegativeInfinity, names.Length).ToArray();
         Run(session, names, inputs, (k, values) =>
         {
-            foreach (var v in values)
-            {
-                low[k] = MathF.Min(low[k], v);
-                high[k] = MathF.Max(high[k], v);
-            }
+            low[k] = MathF.Min(low[k], TensorPrimitives.Min(values));
+            high[k] = MathF.Max(high[k], TensorPrimitives.Max(values));
         });
 
         if (percentile >= 100)
@@ -203,7 +201,7 @@ public static class FaceApiInt8
         {
             a.EmbedTensors(input, 1, raw, left);
             b.EmbedTensors(input, 1, raw, right);
-            var cosine = System.Numerics.Tensors.TensorPrimitives.Dot<float>(left, right);
+            var cosine = TensorPrimitives.Dot<float>(left, right);
             sum += cosine;
             min = Math.Min(min, cosine);
         }
