@@ -78,7 +78,8 @@ public sealed class GalleryOptions
     public int MaxCandidateCount { get; set; } = 100;
 
     /// <summary>
-    /// The version a new cluster activates first: an id or unique prefix in the model store; empty = the imported face-api
+    /// The version a new cluster activates first: an id or unique prefix in the model store, or a name of the import
+    /// catalogue (e.g. <c>faceapi-int8</c>, imported at start when the store lacks it); empty = the imported face-api
     /// model (imported on first start). Ignored once the cluster's model registry has an active version: from then on
     /// versions change with <c>facegrains models activate</c>.
     /// </summary>

@@ -55,6 +55,23 @@ public sealed class ModelCatalog : IDisposable
     public ModelVersion EnsureDefaultImported() =>
         FaceApiImporter.EnsureImported(Store, Home.CacheDirectory, message => logger.LogInformation("{Message}", message));
 
+    /// <summary>
+    /// The version a new cluster starts with (<see cref="GalleryOptions.InitialModel"/>): empty, the default model; a name
+    /// of the import catalogue (<c>faceapi-int8</c>, <c>faceres</c>, …), that model, imported when the store lacks it;
+    /// otherwise a version id or unique prefix in the store.
+    /// </summary>
+    public ModelVersion ResolveInitial(string? setting)
+    {
+        if (string.IsNullOrWhiteSpace(setting))
+        {
+            return EnsureDefaultImported();
+        }
+
+        return ModelCatalogue.All.FirstOrDefault(m => m.IsNamed(setting)) is { } entry
+            ? entry.EnsureImported(Store, Home.CacheDirectory, message => logger.LogInformation("{Message}", message))
+            : Store.Get(setting);
+    }
+
     /// <summary>Releases a version (it was retired); a later use loads it again.</summary>
     public void Unload(string versionId)
     {

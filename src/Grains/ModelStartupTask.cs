@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace FaceGrains.Grains;
 
 /// <summary>
-/// At silo start: a new cluster (no active version in the registry) activates <see cref="GalleryOptions.InitialModel"/>,
-/// or the face-api model (imported on first start); then the active version is loaded on this silo before it serves.
+/// At silo start: a new cluster (no active version in the registry) activates <see cref="GalleryOptions.InitialModel"/>
+/// (<see cref="ModelCatalog.ResolveInitial"/>: a version, a catalogue name, or the face-api model, imported on first start); then the active version is loaded on this silo before it serves.
 /// </summary>
 public sealed class ModelStartupTask(ModelCatalog catalog, ModelRegistryCache registry, IGrainFactory grains, IOptions<GalleryOptions> options, ILogger<ModelStartupTask> logger) : IStartupTask
 {
@@ -16,9 +16,7 @@ public sealed class ModelStartupTask(ModelCatalog catalog, ModelRegistryCache re
         var view = await registryGrain.GetAsync();
         if (string.IsNullOrEmpty(view.ActiveVersion))
         {
-            var initial = string.IsNullOrWhiteSpace(options.Value.InitialModel)
-                ? catalog.EnsureDefaultImported()
-                : catalog.Store.Get(options.Value.InitialModel);
+            var initial = catalog.ResolveInitial(options.Value.InitialModel);
             view = await registryGrain.RegisterAsync(ModelRegistryGrain.Info(initial), activate: true);
         }
 

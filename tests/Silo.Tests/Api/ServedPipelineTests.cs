@@ -201,6 +201,32 @@ public sealed class ServedPipelineTests(ServedPipelineTests.Fixture fixture, ITe
         }
     }
 
+    [RequiresModelFact("lfw")]
+    public async Task A_cluster_started_with_a_catalogue_name_imports_that_model_and_serves_it_calibrated()
+    {
+        var home = TestSilo.NewHome();
+        try
+        {
+            await using var silo = await TestSilo.StartAsync(home, "--FaceGrains:Gallery:InitialModel=faceapi-int8");
+            var health = await silo.Http.GetFromJsonAsync<JsonElement>("/health");
+            Assert.Equal("ok", health.GetProperty("state").GetString());
+            Assert.Equal(FaceGrains.Recognition.Importers.FaceApiInt8.ModelName, health.GetProperty("model_name").GetString());
+            Assert.Equal("shipped", health.GetProperty("identify").GetProperty("source").GetString());
+
+            // It serves: a person enrolled from two photos is identified in a third, a stranger is not.
+            var enrolled = await silo.Http.PostAsync("/identities/Colin_Powell/faces", Multipart.Files(Lfw("Colin_Powell").Take(2).Select((b, i) => ("f", $"colin_{i}.jpg", b)).ToArray()));
+            Assert.True(enrolled.StatusCode == HttpStatusCode.OK, await enrolled.Content.ReadAsStringAsync());
+            var identified = await silo.Http.PostAsync("/identify", Multipart.Files(("p", "colin.jpg", Lfw("Colin_Powell").ElementAt(5)), ("p", "putin.jpg", Lfw("Vladimir_Putin").First())));
+            var answers = (await identified.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("answers").EnumerateArray().ToList();
+            Assert.Equal(["Colin_Powell", "no-correspondence"], answers.Select(a => a.GetProperty("faces")[0].GetProperty("label").GetString()));
+            Assert.Equal(health.GetProperty("model_version").GetString(), answers[0].GetProperty("model_version").GetString());
+        }
+        finally
+        {
+            TestSilo.DeleteHome(home);
+        }
+    }
+
     /// <summary>A landscape photograph from Debian's mate-backgrounds (no person in it).</summary>
     private const string Landscape = "/usr/share/backgrounds/mate/nature/GreenMeadow.jpg";
 
