@@ -9,6 +9,8 @@
 # seconds from the restart to every silo's /health, and to the first identify answered (`bench gallery --identities 0
 # --enrolled-checks 10`: the enrolled vectors of the first 10 identities must come back as themselves). JSON answers
 # and silo logs under $FACEGRAINS_CLUSTER_RUN (default /tmp/facegrains-cluster); a summary on stdout.
+# MIXED_RATE=100 (optional): after the identify timing, the same calls again while new identities are enrolled at that
+# rate (`bench gallery --mixed-enrol-rate`): p50 while enrolling beside p50 without.
 # SEARCH_CONCURRENCY="64 2 …" (optional): then, for each value, the cluster is restarted again with
 # --FaceGrains:Gallery:SearchConcurrency=<value> and PROBES identify calls are timed on the settled gallery (no identity
 # grain active), so joined and unjoined shard searches are compared on the same rows.
@@ -27,8 +29,11 @@ trap 'scripts/gallery-cluster.sh stop' EXIT
 
 scripts/gallery-cluster.sh start "$silos"
 gw="$(scripts/gallery-cluster.sh gateways "$silos")"
-"$facegrains" bench gallery --gateway "$gw" --identities "$n" --probes "$probes" --json >"$run/scale-enrol.json"
+"$facegrains" bench gallery --gateway "$gw" --identities "$n" --probes "$probes" ${MIXED_RATE:+--mixed-enrol-rate "$MIXED_RATE"} --json >"$run/scale-enrol.json"
 echo "enrolled and timed: $(jq -c '{identities, enrol_identities_per_second, enrol_retries, enrolled_checks_correct, p50_ms, p99_ms, probes_per_second}' "$run/scale-enrol.json")"
+if [ -n "${MIXED_RATE:-}" ]; then
+  echo "identified again while enrolling: $(jq -c '{mixed_enrol_rate, mixed_enrolled, mixed_enrol_identities_per_second, mixed_p50_ms, mixed_p99_ms, mixed_probes_per_second, mixed_p50_ratio}' "$run/scale-enrol.json")"
+fi
 echo "resident memory per silo: $(rss); redis: $(redis-cli -p "${FACEGRAINS_CLUSTER_REDIS_PORT:-6393}" info memory | awk -F: '/^used_memory_human/ { print $2 }' | tr -d '\r')"
 
 s=$(now)
