@@ -141,11 +141,14 @@ public static class ModelsCommand
             var home = CliModels.Home(parse);
             var source = FaceApiImporter.EnsureImported(store, home.CacheDirectory, output.Log);
             var folder = parse.GetValue(data)!.FullName;
-            IReadOnlyList<float[]> inputs;
+            IReadOnlyList<float[]> inputs, others;
             int skipped;
             using (var preparer = CliModels.Preparer(parse, source, output))
             {
                 inputs = FaceApiInt8.PrepareInputs(preparer, folder, parse.GetValue(images), out skipped);
+
+                // Other photos of the same set (between the measured ones), to say how close the build is to float32.
+                others = FaceApiInt8.PrepareInputs(preparer, folder, parse.GetValue(images), out _, offset: 0.5);
             }
 
             var p = parse.GetValue(percentile);
@@ -154,14 +157,6 @@ public static class ModelsCommand
             var ranges = FaceApiInt8.MeasureRanges(weights, inputs, p);
             var described = $"{inputs.Count} photos of {Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar))}, largest face by the served recipe, {p.ToString(System.Globalization.CultureInfo.InvariantCulture)}th percentile";
             var version = FaceApiInt8.Publish(store, home.CacheDirectory, ranges, described, output.Log, FaceApiInt8.MeasuredModelName);
-
-            // How close the build is to float32, on other photos of the same set (between the measured ones).
-            IReadOnlyList<float[]> others;
-            using (var preparer = CliModels.Preparer(parse, source, output))
-            {
-                others = FaceApiInt8.PrepareInputs(preparer, folder, parse.GetValue(images), out _, offset: 0.5);
-            }
-
             var embedderOptions = new EmbedderOptions { MaxBatchSize = 1 };
             using var float32 = new FaceEmbedder(source, embedderOptions);
             using var int8 = new FaceEmbedder(version, embedderOptions);

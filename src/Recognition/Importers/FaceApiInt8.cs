@@ -156,7 +156,7 @@ public static class FaceApiInt8
         var chosen = Enumerable.Range(0, Math.Min(count, paths.Count)).Select(i => paths[Math.Min(paths.Count - 1, (int)((i + offset) * step))]).Distinct().ToList();
         var size = preparer.Recipe.Width * preparer.Recipe.Height * 3;
         var inputs = new float[chosen.Count][];
-        Parallel.For(0, chosen.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallel.For(0, chosen.Count, i =>
         {
             try
             {
