@@ -52,8 +52,7 @@ public sealed class ModelCatalog : IDisposable
     public IReadOnlyList<string> LoadedVersions => loaded.Where(kv => kv.Value.IsValueCreated && kv.Value.Value.IsCompletedSuccessfully).Select(kv => kv.Key).ToList();
 
     /// <summary>Imports the default model (face-api.js's dlib ResNet) when the store lacks it: what a fresh cluster serves first.</summary>
-    public ModelVersion EnsureDefaultImported() =>
-        FaceApiImporter.EnsureImported(Store, Home.CacheDirectory, message => logger.LogInformation("{Message}", message));
+    public ModelVersion EnsureDefaultImported() => FaceApiImporter.EnsureImported(Store, Home.CacheDirectory, Log);
 
     /// <summary>
     /// The version a new cluster starts with (<see cref="GalleryOptions.InitialModel"/>): empty, the default model; a name
@@ -68,9 +67,12 @@ public sealed class ModelCatalog : IDisposable
         }
 
         return ModelCatalogue.All.FirstOrDefault(m => m.IsNamed(setting)) is { } entry
-            ? entry.EnsureImported(Store, Home.CacheDirectory, message => logger.LogInformation("{Message}", message))
+            ? entry.EnsureImported(Store, Home.CacheDirectory, Log)
             : Store.Get(setting);
     }
+
+    /// <summary>Import and preparer messages, into the silo's log.</summary>
+    private void Log(string message) => logger.LogInformation("{Message}", message);
 
     /// <summary>Releases a version (it was retired); a later use loads it again.</summary>
     public void Unload(string versionId)
@@ -102,7 +104,7 @@ public sealed class ModelCatalog : IDisposable
         FacePreparer preparer;
         try
         {
-            preparer = FacePreparer.Open(version, Home, options.EmbedderIntraOpThreads, message => logger.LogInformation("{Message}", message),
+            preparer = FacePreparer.Open(version, Home, options.EmbedderIntraOpThreads, Log,
                 detectorPrecision: DetectorPrecisions.Parse(options.DetectorPrecision));
         }
         catch

@@ -6,7 +6,8 @@ namespace FaceGrains.Grains;
 
 /// <summary>
 /// At silo start: a new cluster (no active version in the registry) activates <see cref="GalleryOptions.InitialModel"/>
-/// (<see cref="ModelCatalog.ResolveInitial"/>: a version, a catalogue name, or the face-api model, imported on first start); then the active version is loaded on this silo before it serves.
+/// (<see cref="ModelCatalog.ResolveInitial"/>: a version, a catalogue name, or the face-api model, imported on first
+/// start); then the active version is loaded on this silo before it serves.
 /// </summary>
 public sealed class ModelStartupTask(ModelCatalog catalog, ModelRegistryCache registry, IGrainFactory grains, IOptions<GalleryOptions> options, ILogger<ModelStartupTask> logger) : IStartupTask
 {
