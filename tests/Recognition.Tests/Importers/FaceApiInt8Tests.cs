@@ -14,12 +14,6 @@ namespace FaceGrains.Recognition.Tests.Importers;
 /// <summary>The default model's int8 build (<see cref="FaceApiInt8"/>) on the real weights and real faces.</summary>
 public sealed class FaceApiInt8Tests(ITestOutputHelper output)
 {
-    private static IReadOnlyDictionary<string, TfjsTensor> RealWeights()
-    {
-        _ = TestModels.FaceApi; // the import leaves the verified package in the test home's cache
-        return FaceApiImporter.ReadWeights(TestModels.Home.CacheDirectory, null, out _);
-    }
-
     [Theory]
     [InlineData(-1f, 3f)]
     [InlineData(0f, 10.5f)]
@@ -48,7 +42,7 @@ public sealed class FaceApiInt8Tests(ITestOutputHelper output)
     [RequiresModelFact]
     public void The_committed_ranges_build_an_int8_graph_a_quarter_the_size_that_ONNX_Runtime_runs()
     {
-        var weights = RealWeights();
+        var weights = FaceApiWeightsTests.RealWeights();
         var float32 = FaceRecognitionNetGraph.Build(weights);
         var int8 = FaceRecognitionNetGraph.Build(weights, FaceApiInt8.Ranges);
         output.WriteLine($"float32 {float32.Length:N0} bytes, int8 {int8.Length:N0} bytes");
@@ -92,7 +86,7 @@ public sealed class FaceApiInt8Tests(ITestOutputHelper output)
     [RequiresModelFact]
     public void The_int8_graph_refuses_ranges_that_do_not_match_its_quantisation_points()
     {
-        var weights = RealWeights();
+        var weights = FaceApiWeightsTests.RealWeights();
 
         var fewer = Assert.Throws<ArgumentException>(() => FaceRecognitionNetGraph.Build(weights, FaceApiInt8.Ranges.Take(FaceApiInt8.Ranges.Count - 1).ToArray()));
         var more = Assert.Throws<ArgumentException>(() => FaceRecognitionNetGraph.Build(weights, [.. FaceApiInt8.Ranges, new ActivationRange(0, 1)]));
@@ -104,7 +98,7 @@ public sealed class FaceApiInt8Tests(ITestOutputHelper output)
     [RequiresModelFact("lfw")]
     public void Measured_ranges_hold_the_activations_and_a_percentile_narrows_them()
     {
-        var weights = RealWeights();
+        var weights = FaceApiWeightsTests.RealWeights();
         using var preparer = FacePreparer.Open(TestModels.FaceApi, TestModels.Home);
         var inputs = FaceApiInt8.PrepareInputs(preparer, SharedData.PathOf("lfw"), 12, out var skipped);
         Assert.Equal(12, inputs.Count + skipped);

@@ -9,17 +9,11 @@ namespace FaceGrains.Recognition.Tests.Importers;
 /// <summary>The graph builder and the npm fetch, on the real face-api.js package (fetched once, then cached).</summary>
 public sealed class FaceApiWeightsTests
 {
-    private static NpmPackage CachedPackage()
+    /// <summary>The real weights as the importer reads them (a copy each call: tests remove and add tensors).</summary>
+    internal static Dictionary<string, TfjsTensor> RealWeights()
     {
-        _ = TestModels.FaceApi; // the import leaves the verified tarball in the test home's cache
-        return NpmPackage.Fetch(FaceApiImporter.PackageSpec, FaceApiImporter.PackageIntegrity, Path.Combine(TestModels.Home.CacheDirectory, "npm"));
-    }
-
-    private static Dictionary<string, TfjsTensor> RealWeights()
-    {
-        var package = CachedPackage();
-        var manifest = Encoding.UTF8.GetString(package.ReadFile("model/face_recognition_model-weights_manifest.json"));
-        return new Dictionary<string, TfjsTensor>(TfjsWeights.Read(manifest, path => package.ReadFile($"model/{path}")), StringComparer.Ordinal);
+        _ = TestModels.FaceApi; // the import leaves the verified package in the test home's cache
+        return new Dictionary<string, TfjsTensor>(FaceApiImporter.ReadWeights(TestModels.Home.CacheDirectory, null, out _), StringComparer.Ordinal);
     }
 
     [RequiresModelFact]
